@@ -1,0 +1,99 @@
+# Build, image, run and test the hypervisor. `make help` lists the targets.
+# Every target that needs packages calls tools/setup.sh first, which installs
+# only what is missing (Debian 12).
+
+BUILD   := build
+CC      := gcc
+HOSTCC  ?= clang
+EMU     ?=
+CPUS    ?=
+
+# --- the hypervisor ----------------------------------------------------------
+KCFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+	-fcf-protection=none -fno-strict-aliasing -I. -MMD -MP
+KASFLAGS := $(filter-out -std=c11,$(KCFLAGS)) -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x1000 \
+	-Wl,-z,noexecstack -Wl,--build-id=none
+
+KSRCS := $(shell find boot arch hv drivers -name '*.c' -o -name '*.S' | sort)
+KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
+
+.PHONY: all hv iso run test unit integration bench setup clean help
+all: hv
+hv: $(BUILD)/hv.elf
+
+$(BUILD)/k/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/hv.elf: $(KOBJS) linker.ld
+	@echo "  LD      $@"
+	@$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) -lgcc
+	@tools/check-image.sh $@
+
+# --- the bootable image --------------------------------------------------------
+iso: $(BUILD)/hv.iso
+$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh
+	@tools/mkiso.sh $@ $(BUILD)/hv.elf
+
+run: $(BUILD)/.setup-run
+	$(MAKE) iso
+	tools/hvrun $(if $(EMU),--emu $(EMU)) $(if $(CPUS),--cpus $(CPUS)) --interactive
+
+$(BUILD)/.setup-run $(BUILD)/.setup-test:
+	@mkdir -p $(BUILD)
+	tools/setup.sh
+	@touch $(BUILD)/.setup-run $(BUILD)/.setup-test
+
+# --- tests -----------------------------------------------------------------------
+include tests/unit/unit.mk
+UNIT_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -I. \
+	-DHV_HOST_TEST -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
+
+define unit_rule
+$(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $$(wildcard tests/unit/*.h tests/fixtures/*/*.h) | $(BUILD)/.setup-test
+	@mkdir -p $$(dir $$@)
+	$$(HOSTCC) $$(UNIT_CFLAGS) -o $$@ tests/unit/test_$(1).c $$($(1)_SRCS) -lcmocka
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit: $(UNIT_BINS)
+	tests/run-tests.sh --unit $(UNIT_BINS)
+
+integration: $(BUILD)/.setup-test
+	$(MAKE) iso
+	tests/run-tests.sh --integration
+
+test: $(BUILD)/.setup-test
+	$(MAKE) $(UNIT_BINS) iso
+	tests/run-tests.sh --unit $(UNIT_BINS) --integration
+
+bench: $(BUILD)/.setup-test
+	$(MAKE) iso
+	tools/bench.sh
+
+setup:
+	tools/setup.sh
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make          build build/hv.elf"
+	@echo "make iso      build build/hv.iso (BIOS + UEFI GRUB image)"
+	@echo "make run      boot it in an emulator (EMU=qemu|bochs|kvm, CPUS=N)"
+	@echo "make test     unit + integration tests; last line 'N passed, M failed'"
+	@echo "make bench    boot-time measurements"
+
+-include $(shell find $(BUILD)/k -name '*.d' 2>/dev/null)
