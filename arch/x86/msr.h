@@ -5,13 +5,7 @@
 
 #include "hv/types.h"
 #include "arch/x86/extable.h"
-
-#define MSR_IA32_APIC_BASE 0x1b
-#define MSR_IA32_FEATURE_CONTROL 0x3a
-#define MSR_IA32_TSC_DEADLINE 0x6e0
-#define MSR_FS_BASE 0xc0000100
-#define MSR_GS_BASE 0xc0000101
-#define MSR_KERNEL_GS_BASE 0xc0000102
+#include "arch/x86/msr_index.h"
 
 static inline uint64_t rdmsr(uint32_t msr)
 {

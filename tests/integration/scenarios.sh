@@ -119,8 +119,8 @@ scenario_qemu_uefi() {
 	expect_clean_refusal
 }
 
-# A real CPU underneath (AMD here): unknown MSRs raise a real #GP, which the
-# fix-up table must absorb. -cpu host is Intel-only (QEMU aborts here).
+# QEMU's default CPU model on a real CPU (no nested VMX here): unknown MSRs
+# raise a real #GP, which the fix-up table must absorb.
 scenario_qemu_kvm() {
 	[ -w /dev/kvm ] || skip "no /dev/kvm on this machine"
 	boot --emu kvm --cpus 2 --cmdline "selftest=msr" --timeout $QEMU_TIMEOUT

@@ -4,7 +4,7 @@
 #define ARCH_X86_VMX_VMX_CAPS_H
 
 #include "hv/types.h"
-#include "arch/x86/vmx/msr_index.h"
+#include "arch/x86/msr_index.h"
 
 /* Reads one MSR into *val; false means the read raised #GP. */
 typedef bool (*vmx_rdmsr_fn)(uint32_t msr, uint64_t *val, void *ctx);

@@ -1,9 +1,14 @@
-/* Architectural MSR numbers (Intel SDM Vol. 4, "Architectural MSRs"): numbers
- * only, no bit layouts. Spelled exactly as in arch/x86/msr.h where both define one. */
-#ifndef ARCH_X86_VMX_MSR_INDEX_H
-#define ARCH_X86_VMX_MSR_INDEX_H
+/* MSR numbers (Intel SDM Vol. 4, "Architectural MSRs"): numbers only, no bit
+ * layouts; shared by the hypervisor and host-side tests. */
+#ifndef ARCH_X86_MSR_INDEX_H
+#define ARCH_X86_MSR_INDEX_H
 
+#define MSR_IA32_APIC_BASE 0x1b
 #define MSR_IA32_FEATURE_CONTROL 0x3a
+#define MSR_IA32_TSC_DEADLINE 0x6e0
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
 
 /* VMX capability reporting MSRs (SDM Vol. 3D, Appendix A). */
 #define MSR_IA32_VMX_BASIC 0x480
