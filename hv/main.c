@@ -9,6 +9,7 @@
 #include "arch/x86/timer.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/vmx/vmx_probe.h"
 #include "drivers/acpi/acpi_host.h"
 #include "drivers/emulator.h"
@@ -140,5 +141,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 		log_err("fatal: VT-x unavailable: %s", vmx.missing);
 		power_off();
 	}
+	if (!vmx_enable_all_cpus(&vmx.caps))
+		fatal("no CPU could enter VMX operation");
 	power_off();
 }

@@ -18,6 +18,8 @@
 #define IST_MC 3
 #define IST_COUNT 3
 
+struct smp_call;
+
 struct percpu {
 	struct percpu *self; /* must stay first: this_cpu() reads %gs:0 */
 	unsigned int cpu_id; /* dense index: 0 is the boot CPU */
@@ -27,6 +29,8 @@ struct percpu {
 	volatile int fixup_vector; /* vector of the last exception a fix-up absorbed */
 	volatile bool online;
 	volatile uint64_t ipi_pings; /* IPI_VECTOR_PING received */
+	struct smp_call *volatile call; /* a function another CPU asked this one to run */
+	paddr_t vmxon_region; /* 0 until VMX operation is entered */
 	struct timer_queue timers;
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 	struct tss tss __attribute__((aligned(16)));

@@ -4,11 +4,13 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/paging.h"
+#include "arch/x86/spinlock.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "hv/log.h"
 #include "hv/mm.h"
+#include "hv/panic.h"
 #include "hv/string.h"
 
 struct ap_trampoline_params {
@@ -39,6 +41,24 @@ extern const uint32_t ap_trampoline_offsets[];
 #define AP_ANSWER_US 200000
 
 static volatile bool stop_requested;
+
+struct smp_call {
+	void (*fn)(void *arg);
+	void *arg;
+	volatile bool done;
+};
+
+/* One cross-CPU call at a time: callers wait for the answer anyway. */
+static spinlock_t call_lock = SPINLOCK_INIT;
+
+static void ipi_call_handler(struct trap_frame *f)
+{
+	struct smp_call *c = __atomic_exchange_n(&this_cpu()->call, NULL, __ATOMIC_ACQUIRE);
+	if (!c)
+		return;
+	c->fn(c->arg);
+	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+}
 
 static void ipi_ping_handler(struct trap_frame *f)
 {
@@ -133,6 +153,7 @@ void smp_boot(const struct acpi_info *acpi)
 	struct percpu *bsp = this_cpu();
 
 	irq_register(VECTOR_IPI_PING, ipi_ping_handler);
+	irq_register(VECTOR_IPI_CALL, ipi_call_handler);
 	bsp->apic_id = self;
 	bsp->online = true;
 	cpus_online = 1;
@@ -186,6 +207,33 @@ unsigned int smp_ping_all(void)
 			log_err("ipi: cpu%u (apic=%u) did not answer", id, p->apic_id);
 	}
 	return answered;
+}
+
+bool smp_call_on(unsigned int cpu_id, void (*fn)(void *arg), void *arg)
+{
+	struct percpu *p = cpu_id < cpus_online ? percpu_by_id[cpu_id] : NULL;
+	struct smp_call call = {fn, arg, false};
+
+	if (!p)
+		return false;
+	if (p == this_cpu()) {
+		fn(arg);
+		return true;
+	}
+	spin_lock(&call_lock);
+	__atomic_store_n(&p->call, &call, __ATOMIC_RELEASE);
+	lapic_send_ipi(p->apic_id, ICR_FIXED | VECTOR_IPI_CALL);
+	uint64_t end = rdtsc() + tsc_us_to_ticks(AP_ANSWER_US * 10);
+	while (!__atomic_load_n(&call.done, __ATOMIC_ACQUIRE) && rdtsc() < end)
+		cpu_relax();
+	bool done = __atomic_load_n(&call.done, __ATOMIC_ACQUIRE);
+	/* Withdraw an untaken request so a late IPI cannot run a dead frame. A
+	 * request the target took but never finished would write into this
+	 * frame after we return: that is a hypervisor bug, not a timeout. */
+	if (!done && !__atomic_exchange_n(&p->call, NULL, __ATOMIC_ACQ_REL))
+		panic("smp: cpu%u took a call and never finished it", cpu_id);
+	spin_unlock(&call_lock);
+	return done;
 }
 
 bool smp_stop_requested(void)

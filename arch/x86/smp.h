@@ -9,6 +9,10 @@
 void smp_boot(const struct acpi_info *acpi);
 /* Ping every other online CPU by IPI; returns how many answered. */
 unsigned int smp_ping_all(void);
+/* Run fn(arg) on CPU cpu_id (in its interrupt context, or directly when it
+ * is the calling CPU) and wait for it to finish; false if it did not answer. */
+bool smp_call_on(unsigned int cpu_id, void (*fn)(void *arg), void *arg);
+
 /* Stop every other CPU (NMI); they halt for good. */
 void smp_stop_other_cpus(void);
 bool smp_stop_requested(void);

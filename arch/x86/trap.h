@@ -15,6 +15,7 @@ struct trap_frame {
  * priority class for the timer. */
 #define VECTOR_PIC_BASE 0x20
 #define VECTOR_IPI_PING 0xf0
+#define VECTOR_IPI_CALL 0xf1
 #define VECTOR_TIMER 0xfe
 #define VECTOR_SPURIOUS 0xff
 

@@ -37,6 +37,12 @@ expect_cpus_online() {
 	expect "^hv: boot cpus=$n "
 }
 
+expect_cpus_vmx_on() {
+	local n=$1 i
+	expect_count '^hv: cpu[0-9]+ vmx on$' "$n"
+	for ((i = 0; i < n; i++)); do expect "^hv: cpu$i vmx on$"; done
+}
+
 # The one-shot timer check must fire, and never before its deadline.
 expect_timer_fired() {
 	local us
@@ -54,6 +60,7 @@ expect_clean_refusal() {
 scenario_bochs_skylake_1cpu() {
 	boot --emu bochs --model corei7_skylake_x --cpus 1 --timeout $BOCHS_TIMEOUT
 	expect_cpus_online 1
+	expect_cpus_vmx_on 1
 	expect "$SUMMARY_VMX"
 	expect_ram_mib 512
 	expect_tsc_near_50mhz
@@ -66,6 +73,7 @@ scenario_bochs_skylake_1cpu() {
 scenario_bochs_skylake_2cpu() {
 	boot --emu bochs --model corei7_skylake_x --cpus 2 --timeout $BOCHS_TIMEOUT
 	expect_cpus_online 2
+	expect_cpus_vmx_on 2
 	expect '^hv: ipi: 1 of 1 other CPUs answered$'
 	expect "$SUMMARY_VMX"
 	expect_ram_mib 512
@@ -79,6 +87,7 @@ scenario_bochs_penryn_no_ept() {
 	boot --emu bochs --model core2_penryn_t9600 --cpus 1 --timeout $BOCHS_TIMEOUT
 	expect '^hv: boot cpus=1 ram_mib=[0-9]+ vmx=yes ept=no vpid=(yes|no) ug=no$'
 	expect_after '^hv: boot cpus=' '^hv: fatal: VT-x unavailable: .*EPT.*unrestricted guest'
+	expect_none 'vmx on$'
 	expect_last '^hv: poweroff$'
 }
 

@@ -17,25 +17,22 @@ static void emit_log_line(const char *line, void *ctx)
 	log_info("%s", line);
 }
 
-static bool feature_control_allows_vmx(struct vmx_probe *out)
+bool vmx_feature_control_enable(char *why, size_t n)
 {
 	uint64_t fc, updated;
 
 	if (rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc)) {
-		fmt_snprintf(out->missing, sizeof(out->missing),
-			     "IA32_FEATURE_CONTROL (0x3a) cannot be read");
+		fmt_snprintf(why, n, "IA32_FEATURE_CONTROL (0x3a) cannot be read");
 		return false;
 	}
 	enum vmx_fc_action action = vmx_feature_control_decide(fc, &updated);
 	if (action == VMX_FC_REFUSE) {
-		fmt_snprintf(out->missing, sizeof(out->missing), "%s",
-			     vmx_feature_control_msg(action));
+		fmt_snprintf(why, n, "%s", vmx_feature_control_msg(action));
 		return false;
 	}
 	if (action == VMX_FC_WRITE) {
 		if (wrmsr_safe(MSR_IA32_FEATURE_CONTROL, updated)) {
-			fmt_snprintf(out->missing, sizeof(out->missing),
-				     "IA32_FEATURE_CONTROL (0x3a) cannot be written to enable VMX");
+			fmt_snprintf(why, n, "IA32_FEATURE_CONTROL (0x3a) cannot be written to enable VMX");
 			return false;
 		}
 		log_info("vmx: IA32_FEATURE_CONTROL was unlocked: set %#lx (VMX outside SMX, locked)",
@@ -53,7 +50,7 @@ void vmx_probe_cpu(struct vmx_probe *out)
 		fmt_snprintf(out->missing, sizeof(out->missing), "no VMX (CPUID.1:ECX.VMX[bit 5] is 0)");
 		return;
 	}
-	if (!feature_control_allows_vmx(out))
+	if (!vmx_feature_control_enable(out->missing, sizeof(out->missing)))
 		return;
 	if (vmx_msrs_read(read_msr_safely, NULL, &msrs, out->missing, sizeof(out->missing)))
 		return;

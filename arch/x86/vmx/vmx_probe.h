@@ -18,4 +18,8 @@ struct vmx_probe {
  * MSRs, every one through rdmsr_safe. Logs the decoded capabilities. */
 void vmx_probe_cpu(struct vmx_probe *out);
 
+/* IA32_FEATURE_CONTROL on the calling CPU (each CPU has its own): lock it with
+ * "VMX outside SMX" when unlocked; false, with the reason, when VMX is off. */
+bool vmx_feature_control_enable(char *why, size_t n);
+
 #endif
