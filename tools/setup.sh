@@ -5,6 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
 	gcc make binutils clang libcmocka-dev      # hypervisor + host unit tests
+	libclang-rt-14-dev                         # ASan/UBSan and libFuzzer runtimes
 	grub-common grub-pc-bin grub-efi-amd64-bin  # the hybrid BIOS + UEFI image
 	xorriso mtools                              # grub-mkrescue's ISO and FAT tools
 	bochs bochsbios vgabios                     # the only VMX we can run here
