@@ -7,9 +7,10 @@
 #define CR0_MP (1 << 1)
 #define CR0_EM (1 << 2)
 #define CR0_TS (1 << 3)
+#define CR0_ET (1 << 4)
 #define CR0_NE (1 << 5)
 #define CR0_WP (1 << 16)
-#define CR0_PG (1 << 31)
+#define CR0_PG 0x80000000 /* not (1 << 31): that int would sign-extend to 64 bits */
 
 #define CR4_PAE (1 << 5)
 #define CR4_PGE (1 << 7)

@@ -9,6 +9,7 @@
 #include "arch/x86/vmx/vmx_probe.h"
 #include "hv/log.h"
 #include "hv/mm.h"
+#include "hv/string.h"
 
 struct vmx_on_request {
 	const struct vmx_caps *caps;
@@ -55,6 +56,66 @@ static void vmx_on_this_cpu(void *arg)
 	log_info("cpu%u vmx on", p->cpu_id);
 }
 
+static const struct vmx_caps *active_caps;
+static struct vmx_exec_controls active_controls;
+static paddr_t io_bitmaps, msr_bitmap;
+static enum vmx_entry_check entry_check = VMX_ENTRY_CHECK_LAUNCH;
+
+/* The controls every VMCS uses, and the shared all-ones bitmaps. */
+static bool vmx_global_setup(const struct vmx_caps *caps)
+{
+	char err[128];
+	const struct vmx_ctl_set *u = &active_controls.unsupported;
+
+	if (vmx_exec_controls_compute(caps, &active_controls, err, sizeof(err))) {
+		log_err("vmx: %s", err);
+		return false;
+	}
+	if (u->pin | u->proc | u->proc2 | u->exit | u->entry)
+		log_info("vmx: wanted but unsupported controls: pin=%#x proc=%#x proc2=%#x exit=%#x entry=%#x",
+			 u->pin, u->proc, u->proc2, u->exit, u->entry);
+	io_bitmaps = mm_alloc_pages(2);
+	msr_bitmap = mm_alloc_pages(1);
+	if (io_bitmaps == PADDR_INVALID || msr_bitmap == PADDR_INVALID) {
+		log_err("vmx: no memory for the I/O and MSR bitmaps");
+		return false;
+	}
+	memset(phys_to_virt(io_bitmaps), 0xff, 2 * PAGE_SIZE);
+	memset(phys_to_virt(msr_bitmap), 0xff, PAGE_SIZE);
+	active_caps = caps;
+	return true;
+}
+
+const struct vmx_caps *vmx_active_caps(void)
+{
+	return active_caps;
+}
+
+const struct vmx_exec_controls *vmx_active_controls(void)
+{
+	return &active_controls;
+}
+
+paddr_t vmx_io_bitmap(int which)
+{
+	return io_bitmaps + (which ? PAGE_SIZE : 0);
+}
+
+paddr_t vmx_msr_bitmap(void)
+{
+	return msr_bitmap;
+}
+
+void vmx_set_entry_check(enum vmx_entry_check mode)
+{
+	entry_check = mode;
+}
+
+enum vmx_entry_check vmx_entry_check_mode(void)
+{
+	return entry_check;
+}
+
 unsigned int vmx_enable_all_cpus(const struct vmx_caps *caps)
 {
 	unsigned int on = 0;
@@ -63,6 +124,8 @@ unsigned int vmx_enable_all_cpus(const struct vmx_caps *caps)
 		log_err("vmx: VMCS region size %u exceeds a page", caps->vmcs_size);
 		return 0;
 	}
+	if (!vmx_global_setup(caps))
+		return 0;
 	for (unsigned int id = 0; id < cpus_online; id++) {
 		struct vmx_on_request req = {caps, false};
 		if (!smp_call_on(id, vmx_on_this_cpu, &req))

@@ -1,0 +1,57 @@
+/* The exit table and the default handler (see vmx_exit.h). Statistics are
+ * counted per basic reason by the run loop before dispatch. */
+#include "arch/x86/vmx/vmx_exit.h"
+#include "arch/x86/vmx/vmcs.h"
+#include "hv/log.h"
+
+static const vmx_exit_handler exit_table[VMX_EXIT_STATS_SLOTS] = {
+	[VMX_EXIT_REASON_EXTERNAL_INTR] = vmx_exit_external_interrupt,
+	[VMX_EXIT_REASON_TRIPLE_FAULT] = vmx_exit_triple_fault,
+	[VMX_EXIT_REASON_CPUID] = vmx_exit_cpuid,
+	[VMX_EXIT_REASON_HLT] = vmx_exit_hlt,
+	[VMX_EXIT_REASON_IO] = vmx_exit_io,
+	[VMX_EXIT_REASON_EPT_VIOLATION] = vmx_exit_ept_violation,
+	[VMX_EXIT_REASON_EPT_MISCONFIG] = vmx_exit_ept_misconfig,
+	[VMX_EXIT_REASON_PREEMPTION_TIMER] = vmx_exit_preemption_timer,
+};
+
+void vmx_skip_instruction(void)
+{
+	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
+}
+
+void vmx_dump_guest(const struct vcpu *v, uint32_t reason)
+{
+	const uint64_t *r = v->arch.regs.gpr;
+	const char *name = vmx_exit_reason_name(reason);
+
+	log_err("dom%u %s: exit reason %u (%s) qualification=%#lx", v->dom->id, v->dom->cfg.name,
+		reason, name ? name : "unknown", vmcs_read(VMCS_EXIT_QUALIFICATION));
+	log_err("  rip=%016lx rsp=%016lx rflags=%016lx", vmcs_read(VMCS_GUEST_RIP),
+		vmcs_read(VMCS_GUEST_RSP), vmcs_read(VMCS_GUEST_RFLAGS));
+	log_err("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx", r[0], r[3], r[1], r[2]);
+	log_err("  rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx", r[6], r[7], r[5], r[8]);
+	log_err("  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx", r[9], r[10], r[11], r[12]);
+	log_err("  r13=%016lx r14=%016lx r15=%016lx cr2=%016lx", r[13], r[14], r[15], v->arch.regs.cr2);
+	log_err("  cr0=%016lx cr3=%016lx cr4=%016lx efer=%016lx", vmcs_read(VMCS_GUEST_CR0),
+		vmcs_read(VMCS_GUEST_CR3), vmcs_read(VMCS_GUEST_CR4), vmcs_read(VMCS_GUEST_EFER));
+	log_err("  cs=%04lx base=%016lx ar=%05lx  guest-linear=%#lx guest-physical=%#lx",
+		vmcs_read(VMCS_GUEST_CS_SELECTOR), vmcs_read(VMCS_GUEST_CS_BASE),
+		vmcs_read(VMCS_GUEST_CS_AR), vmcs_read(VMCS_GUEST_LINEAR_ADDR),
+		vmcs_read(VMCS_GUEST_PHYSICAL_ADDR));
+}
+
+static void unhandled_exit(struct vcpu *v, uint32_t reason)
+{
+	vmx_dump_guest(v, reason);
+	domain_end(v->dom, DOMAIN_END_UNHANDLED_EXIT, 0);
+}
+
+void vmx_exit_dispatch(struct vcpu *v, uint32_t reason)
+{
+	vmx_exit_handler h = reason < VMX_EXIT_STATS_SLOTS ? exit_table[reason] : NULL;
+	if (h)
+		h(v);
+	else
+		unhandled_exit(v, reason);
+}

@@ -1,0 +1,26 @@
+/* VM-exit dispatch: one const table indexed by basic exit reason gives the
+ * handler; the default handler dumps the guest and ends the domain. */
+#ifndef ARCH_X86_VMX_VMX_EXIT_H
+#define ARCH_X86_VMX_VMX_EXIT_H
+
+#include "hv/domain.h"
+
+typedef void (*vmx_exit_handler)(struct vcpu *v);
+
+void vmx_exit_dispatch(struct vcpu *v, uint32_t basic_reason);
+
+/* Helpers for handlers. */
+void vmx_skip_instruction(void);
+void vmx_dump_guest(const struct vcpu *v, uint32_t basic_reason);
+
+/* The handlers, one file per family. */
+void vmx_exit_cpuid(struct vcpu *v);
+void vmx_exit_io(struct vcpu *v);
+void vmx_exit_hlt(struct vcpu *v);
+void vmx_exit_triple_fault(struct vcpu *v);
+void vmx_exit_external_interrupt(struct vcpu *v);
+void vmx_exit_preemption_timer(struct vcpu *v);
+void vmx_exit_ept_violation(struct vcpu *v);
+void vmx_exit_ept_misconfig(struct vcpu *v);
+
+#endif

@@ -1,0 +1,19 @@
+/* The VMX side of a vCPU: its VMCS, the registers the VMCS does not hold,
+ * and exit counts by basic exit reason. */
+#ifndef ARCH_X86_VMX_VMX_VCPU_H
+#define ARCH_X86_VMX_VMX_VCPU_H
+
+#include "arch/x86/vmx/guest_regs.h"
+
+/* Basic exit reasons are below 80 in every SDM edition so far; anything
+ * higher is counted in the last slot. */
+#define VMX_EXIT_STATS_SLOTS 80
+
+struct vcpu_arch {
+	paddr_t vmcs;
+	bool launched;
+	struct guest_regs regs;
+	uint64_t exit_counts[VMX_EXIT_STATS_SLOTS];
+};
+
+#endif
