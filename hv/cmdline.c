@@ -152,3 +152,22 @@ int cmdline_match(const char *cmdline, const char *key, const char *const *choic
 			return (int)i;
 	return -2;
 }
+
+char *cmdline_list_next(char **cursor)
+{
+	char *p = *cursor;
+
+	while (*p == ',')
+		p++;
+	if (!*p) {
+		*cursor = p;
+		return NULL;
+	}
+	char *item = p;
+	while (*p && *p != ',')
+		p++;
+	if (*p)
+		*p++ = '\0';
+	*cursor = p;
+	return item;
+}

@@ -27,4 +27,9 @@ enum cmdline_result cmdline_get_u64(const char *cmdline, const char *key, uint64
  * -2 if present with a value that is none of them. */
 int cmdline_match(const char *cmdline, const char *key, const char *const *choices, size_t n);
 
+/* Walks a comma-separated value (as cmdline_get returned it) in place: the
+ * next non-empty item, NUL-terminated, or NULL when none is left. *cursor
+ * starts at the value and is advanced. */
+char *cmdline_list_next(char **cursor);
+
 #endif

@@ -13,8 +13,10 @@
 #include "arch/x86/vmx/vmx_probe.h"
 #include "drivers/acpi/acpi_host.h"
 #include "drivers/emulator.h"
+#include "hv/boot_modules.h"
 #include "hv/cmdline.h"
 #include "hv/console.h"
+#include "hv/domains.h"
 #include "hv/log.h"
 #include "hv/mm.h"
 #include "hv/multiboot2.h"
@@ -44,6 +46,19 @@ static void apply_loglevel(const char *cmdline)
 		log_set_level(level);
 	else
 		log_err("cmdline: loglevel=%s is not one of err, warn, info, debug, 0-3", value);
+}
+
+/* vmentry_check=off|launch|always: when the software VM-entry checker runs
+ * (default: before each vCPU's first entry). */
+static void apply_entry_check(const char *cmdline)
+{
+	static const char *const modes[] = {"off", "launch", "always"};
+	int m = cmdline_match(cmdline, "vmentry_check", modes, ARRAY_SIZE(modes));
+
+	if (m == -2)
+		log_err("cmdline: vmentry_check= must be off, launch or always");
+	else if (m >= 0)
+		vmx_set_entry_check((enum vmx_entry_check)m);
 }
 
 static volatile bool timer_check_fired;
@@ -106,6 +121,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	const char *cmdline = boot_info.cmdline ? boot_info.cmdline : "";
 	apply_loglevel(cmdline);
 	log_info("cmdline: %s", cmdline);
+	boot_modules_log(&boot_info);
 
 	if (mm_init(&boot_info, mbi_pa) || paging_init(&boot_info))
 		fatal("memory set-up failed");
@@ -143,5 +159,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	}
 	if (!vmx_enable_all_cpus(&vmx.caps))
 		fatal("no CPU could enter VMX operation");
+	apply_entry_check(cmdline);
+	domains_run(&boot_info, cmdline);
 	power_off();
 }

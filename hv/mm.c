@@ -42,10 +42,10 @@ int mm_init(const struct mb2_info *mb, paddr_t mbi_pa)
 	return 0;
 }
 
-static paddr_t alloc_from(struct page_pool *pool, uint64_t npages)
+static paddr_t alloc_from(struct page_pool *pool, uint64_t npages, uint64_t align_pages)
 {
 	uint64_t flags = spin_lock_irqsave(&mm_lock);
-	paddr_t pa = page_pool_alloc(pool, npages, 1);
+	paddr_t pa = page_pool_alloc(pool, npages, align_pages);
 	spin_unlock_irqrestore(&mm_lock, flags);
 	if (pa != PADDR_INVALID)
 		memset(phys_to_virt(pa), 0, npages * PAGE_SIZE);
@@ -54,12 +54,17 @@ static paddr_t alloc_from(struct page_pool *pool, uint64_t npages)
 
 paddr_t mm_alloc_pages(uint64_t npages)
 {
-	return alloc_from(&main_pool, npages);
+	return alloc_from(&main_pool, npages, 1);
+}
+
+paddr_t mm_alloc_pages_aligned(uint64_t npages, uint64_t align_pages)
+{
+	return alloc_from(&main_pool, npages, align_pages);
 }
 
 paddr_t mm_alloc_low_page(void)
 {
-	return alloc_from(&low_pool, 1);
+	return alloc_from(&low_pool, 1, 1);
 }
 
 void mm_free_pages(paddr_t pa, uint64_t npages)

@@ -22,6 +22,8 @@ int mm_init(const struct mb2_info *mb, paddr_t mbi_pa);
 
 /* Zeroed, contiguous pages; PADDR_INVALID when memory is exhausted. */
 paddr_t mm_alloc_pages(uint64_t npages);
+/* The same, physically aligned to align_pages pages (a power of two). */
+paddr_t mm_alloc_pages_aligned(uint64_t npages, uint64_t align_pages);
 void mm_free_pages(paddr_t pa, uint64_t npages);
 /* A zeroed page below 1 MiB (real-mode reachable), or PADDR_INVALID. */
 paddr_t mm_alloc_low_page(void);

@@ -56,12 +56,8 @@ void selftest_run(const char *cmdline)
 
 	if (!cmdline_get(cmdline, "selftest", list, sizeof(list)))
 		return;
-	for (char *name = list; *name;) {
-		char *end = name;
-		while (*end && *end != ',')
-			end++;
-		bool last = !*end;
-		*end = '\0';
+	char *cursor = list;
+	for (char *name; (name = cmdline_list_next(&cursor));) {
 		bool known = false;
 		for (size_t i = 0; i < ARRAY_SIZE(selftests); i++) {
 			if (!strcmp(name, selftests[i].name)) {
@@ -69,10 +65,7 @@ void selftest_run(const char *cmdline)
 				known = true;
 			}
 		}
-		if (!known && *name)
+		if (!known)
 			log_err("selftest: unknown self-test '%s' (known: msr, pf)", name);
-		if (last)
-			break;
-		name = end + 1;
 	}
 }

@@ -277,9 +277,33 @@ static void test_match_empty_and_duplicate_choices(void **state)
 	assert_int_equal(cmdline_match("x=o\"ff\"", "x", choices, 4), 2);
 }
 
+static void list_items_in_order(void **state)
+{
+	char value[] = ",a,,bc,d,";
+	char *cursor = value;
+
+	assert_string_equal(cmdline_list_next(&cursor), "a");
+	assert_string_equal(cmdline_list_next(&cursor), "bc");
+	assert_string_equal(cmdline_list_next(&cursor), "d");
+	assert_null(cmdline_list_next(&cursor));
+	assert_null(cmdline_list_next(&cursor));
+}
+
+static void list_empty_or_only_commas(void **state)
+{
+	char empty[] = "", commas[] = ",,,";
+	char *cursor = empty;
+
+	assert_null(cmdline_list_next(&cursor));
+	cursor = commas;
+	assert_null(cmdline_list_next(&cursor));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(list_items_in_order),
+		cmocka_unit_test(list_empty_or_only_commas),
 		cmocka_unit_test(test_basic_words),
 		cmocka_unit_test(test_key_positions),
 		cmocka_unit_test(test_exact_key_match),

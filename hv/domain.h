@@ -1,0 +1,64 @@
+/* Domains: a guest's RAM, its vCPU, how it ended, and the test devices every
+ * domain gets (console port 0xE9, exit port 0xF4). */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include "arch/x86/vmx/vmx_domain.h"
+#include "hv/domain_config.h"
+#include "hv/vcpu.h"
+
+enum domain_end_reason {
+	DOMAIN_RUNNING,
+	DOMAIN_END_POWEROFF,
+	DOMAIN_END_RESET,
+	DOMAIN_END_EXIT_PORT,
+	DOMAIN_END_TRIPLE_FAULT,
+	DOMAIN_END_BAD_ACCESS,
+	DOMAIN_END_ENTRY_FAILED,
+	DOMAIN_END_UNHANDLED_EXIT,
+	DOMAIN_END_STUCK,
+	DOMAIN_END_DESTROYED,
+};
+
+#define DOMAIN_CONSOLE_LINE_MAX 160
+
+struct domain {
+	unsigned int id;
+	struct domain_config cfg;
+	paddr_t ram_hpa; /* contiguous host memory backing guest-physical 0.. */
+	uint64_t ram_bytes;
+	struct vcpu vcpu0;
+	struct domain_arch arch;
+	uint64_t exits; /* every VM exit of every vCPU */
+	enum domain_end_reason end_reason;
+	uint64_t end_status;
+	char console[DOMAIN_CONSOLE_LINE_MAX];
+	size_t console_len;
+};
+
+/* End the domain (the first reason given wins); its vCPUs stop at their next
+ * exit. status: the exit port's value, 0 otherwise. */
+void domain_end(struct domain *d, enum domain_end_reason reason, uint64_t status);
+static inline bool domain_running(const struct domain *d)
+{
+	return d->end_reason == DOMAIN_RUNNING;
+}
+const char *domain_end_reason_name(enum domain_end_reason r);
+
+/* A guest I/O port access the hardware side could not serve itself. Returns
+ * false for a port no device claims (reads then see all ones). */
+bool domain_port_io(struct domain *d, uint16_t port, unsigned int size, bool write, uint32_t *value);
+
+/* Print what the guest wrote to its console that has no newline yet. */
+void domain_console_flush(struct domain *d);
+
+/* Whether [gpa, gpa + len) lies in the domain's RAM. */
+static inline bool domain_gpa_is_ram(const struct domain *d, uint64_t gpa, uint64_t len)
+{
+	return gpa < d->ram_bytes && len <= d->ram_bytes - gpa;
+}
+
+/* Host pointer to guest-physical gpa (inside RAM). */
+void *domain_gpa_to_host(const struct domain *d, uint64_t gpa);
+
+#endif

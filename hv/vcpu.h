@@ -1,0 +1,33 @@
+/* A virtual CPU, vendor-neutral part, and the state it starts in. */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include "arch/x86/vmx/vmx_vcpu.h"
+#include "hv/types.h"
+
+struct domain;
+
+/* How a vCPU starts: the three entry modes the guest loaders produce. */
+enum vcpu_boot_mode {
+	VCPU_BOOT_REAL16, /* real mode at cs:rip (unrestricted guest) */
+	VCPU_BOOT_PROT32, /* flat 32-bit protected mode, paging off (multiboot) */
+	VCPU_BOOT_LONG64, /* long mode with paging: cr3, gdt from the loader */
+};
+
+struct vcpu_boot_state {
+	enum vcpu_boot_mode mode;
+	uint16_t cs; /* real mode only */
+	uint64_t rip, rsp;
+	uint64_t rax, rbx;
+	uint64_t cr3;                  /* long mode */
+	uint64_t gdt_base, gdt_limit;  /* long mode */
+	uint16_t code_sel, data_sel;   /* long mode */
+};
+
+struct vcpu {
+	struct domain *dom;
+	unsigned int id;
+	struct vcpu_arch arch;
+};
+
+#endif
