@@ -21,7 +21,7 @@ KLDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker.ld -Wl,-z,max-page-size=0x10
 KSRCS := $(shell find boot arch hv drivers -name '*.c' -o -name '*.S' | sort)
 KOBJS := $(patsubst %,$(BUILD)/k/%.o,$(KSRCS))
 
-.PHONY: all hv iso run test unit integration bench setup clean help
+.PHONY: all hv iso run test unit integration bench setup clean help guests FORCE
 all: hv
 hv: $(BUILD)/hv.elf
 
@@ -40,10 +40,20 @@ $(BUILD)/hv.elf: $(KOBJS) linker.ld
 	@$(CC) $(KCFLAGS) $(KLDFLAGS) -o $@ $(KOBJS) -lgcc
 	@tools/check-image.sh $@
 
+include guest/guest.mk
+
 # --- the bootable image --------------------------------------------------------
 iso: $(BUILD)/hv.iso
-$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh
-	@tools/mkiso.sh $@ $(BUILD)/hv.elf
+# The domains `make iso` packs and runs, in order (DOMAINS="a.cfg b.cfg").
+DOMAINS ?= guest/tests/hello32.cfg guest/tests/realmode.cfg guest/tests/hello64.cfg
+$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh $(GUEST_BINS) $(DOMAINS) FORCE
+	@tools/mkiso.sh --guest-dir $(GUEST_DIR) $@ $(BUILD)/hv.elf $(DOMAINS)
+
+# Every test domain, for the integration boots (they choose with domains=).
+TEST_ISO := $(BUILD)/hv-test.iso
+$(TEST_ISO): $(BUILD)/hv.elf tools/mkiso.sh $(GUEST_BINS) $(GUEST_CONFIGS)
+	@tools/mkiso.sh --guest-dir $(GUEST_DIR) $@ $(BUILD)/hv.elf $(GUEST_CONFIGS)
+FORCE:
 
 run: $(BUILD)/.setup-run
 	$(MAKE) iso
@@ -56,6 +66,7 @@ $(BUILD)/.setup-run $(BUILD)/.setup-test:
 
 # --- tests -----------------------------------------------------------------------
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 UNIT_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -I. \
 	-DHV_HOST_TEST -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -72,12 +83,12 @@ unit: $(UNIT_BINS)
 	tests/run-tests.sh --unit $(UNIT_BINS)
 
 integration: $(BUILD)/.setup-test
-	$(MAKE) iso
+	$(MAKE) iso $(TEST_ISO)
 	tests/run-tests.sh --integration
 
 test: $(BUILD)/.setup-test
-	$(MAKE) $(UNIT_BINS) iso
-	tests/run-tests.sh --unit $(UNIT_BINS) --integration
+	$(MAKE) $(UNIT_BINS) iso $(TEST_ISO)
+	tests/run-tests.sh --unit $(UNIT_BINS) --fuzz --integration
 
 bench: $(BUILD)/.setup-test
 	$(MAKE) iso

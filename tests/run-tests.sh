@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Runs the unit test programs and the integration boots, and ends with the
 # line "N passed, M failed" (", K skipped" when some could not run here).
-#   tests/run-tests.sh [--unit BIN...] [--integration [SCENARIO...]]
+#   tests/run-tests.sh [--unit BIN...] [--fuzz] [--integration [SCENARIO...]]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 passed=0 failed=0 skipped=0
-unit_bins=() scenarios=() run_integration=0
+unit_bins=() scenarios=() run_integration=0 run_fuzz=0
 mode=""
 for arg in "$@"; do
 	case $arg in
 	--unit) mode=unit ;;
 	--integration) mode=integration; run_integration=1 ;;
+	--fuzz) run_fuzz=1 ;;
 	*) if [ "$mode" = unit ]; then unit_bins+=("$arg"); else scenarios+=("$arg"); fi ;;
 	esac
 done
@@ -34,6 +35,11 @@ for bin in "${unit_bins[@]}"; do
 		echo "ok:   unit $(basename "$bin") ($p tests)"
 	fi
 done
+
+# Time-bounded fuzzing of the parsers that take untrusted input.
+if [ $run_fuzz -eq 1 ]; then
+	if tests/fuzz/run-fuzz.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
 
 if [ $run_integration -eq 1 ]; then
 	source tests/integration/lib.sh

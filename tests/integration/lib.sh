@@ -2,6 +2,9 @@
 # check the console lines it printed. Sourced by tests/run-tests.sh.
 
 LOG_DIR=${LOG_DIR:-build/test-logs}
+# The image with every test domain (make build/hv-test.iso); scenarios pick
+# domains with --cmdline "domains=...".
+TEST_ISO=${TEST_ISO:-build/hv-test.iso}
 
 # run_scenario NAME RESULTS_DIR: runs scenario_NAME with its console log in
 # $LOG and records pass/fail/skip and the messages.
@@ -50,25 +53,33 @@ skip() {
 }
 
 # The console with the emulator's noise (GRUB, firmware, CRs) taken out.
+# Checks read it into a variable and grep a here-string: a reader that stops
+# early (grep -q, grep -m1) inside a pipeline would kill the writer with
+# SIGPIPE, which pipefail turns into a false failure on long logs.
 hv_lines() {
-	tr -d '\r' <"$LOG" | grep -a '^hv: '
+	tr -d '\r' <"$LOG" | grep -a '^hv: ' || true
 }
 
 expect() {
-	hv_lines | grep -Eq -- "$1" && return 0
+	local lines
+	lines=$(hv_lines)
+	grep -Eq -- "$1" <<<"$lines" && return 0
 	echo "expected a line matching: $1"
 	return 1
 }
 
 expect_none() {
-	hv_lines | grep -Eq -- "$1" || return 0
-	echo "unexpected line: $(hv_lines | grep -E -- "$1" | head -n1)"
+	local lines
+	lines=$(hv_lines)
+	grep -Eq -- "$1" <<<"$lines" || return 0
+	echo "unexpected line: $(grep -E -- "$1" <<<"$lines" | head -n1)"
 	return 1
 }
 
 expect_count() {
-	local n
-	n=$(hv_lines | grep -Ec -- "$1")
+	local lines n
+	lines=$(hv_lines)
+	n=$(grep -Ec -- "$1" <<<"$lines" || true)
 	[ "$n" -eq "$2" ] && return 0
 	echo "expected $2 lines matching '$1', got $n"
 	return 1
@@ -76,16 +87,18 @@ expect_count() {
 
 # expect_after A B: the hv: line right after the first one matching A matches B.
 expect_after() {
-	local next
-	next=$(hv_lines | grep -EA1 -m1 -- "$1" | sed -n 2p)
+	local lines next
+	lines=$(hv_lines)
+	next=$(grep -EA1 -m1 -- "$1" <<<"$lines" | sed -n 2p || true)
 	[[ $next =~ $2 ]] && return 0
 	echo "after '$1' expected '$2', got '${next:-<nothing>}'"
 	return 1
 }
 
 expect_last() {
-	local last
-	last=$(hv_lines | tail -n1)
+	local lines last
+	lines=$(hv_lines)
+	last=$(tail -n1 <<<"$lines")
 	[[ $last =~ $1 ]] && return 0
 	echo "expected the last line to match '$1', got '${last:-<nothing>}'"
 	return 1
@@ -93,5 +106,7 @@ expect_last() {
 
 # value KEY: the number after KEY= in the first line that has it.
 value() {
-	hv_lines | grep -Eo -- "$1=[0-9]+" | head -n1 | cut -d= -f2
+	local lines
+	lines=$(hv_lines)
+	grep -Eo -- "$1=[0-9]+" <<<"$lines" | head -n1 | cut -d= -f2 || true
 }

@@ -23,7 +23,7 @@ expect_tsc_near_50mhz() {
 
 expect_ram_mib() {
 	local mib
-	mib=$(hv_lines | grep -Eo 'ram_mib=[0-9]+' | cut -d= -f2)
+	mib=$(value ram_mib)
 	if [ -z "$mib" ] || [ "$mib" -gt "$1" ] || [ "$mib" -lt $(($1 - 16)) ]; then
 		echo "ram_mib=${mib:-?} is not just under the $1 MiB the machine has"
 		return 1
@@ -45,10 +45,20 @@ expect_cpus_vmx_on() {
 
 # The one-shot timer check must fire, and never before its deadline.
 expect_timer_fired() {
-	local us
-	us=$(hv_lines | sed -n 's/^hv: timer: one-shot event of 1000 us fired after \([0-9]*\) us$/\1/p')
+	local lines us
+	lines=$(hv_lines)
+	us=$(sed -n 's/^hv: timer: one-shot event of 1000 us fired after \([0-9]*\) us$/\1/p' <<<"$lines")
 	[ -n "$us" ] || { echo "the one-shot timer check did not report firing"; return 1; }
 	[ "$us" -ge 1000 ] || { echo "the one-shot timer fired early: after $us us"; return 1; }
+}
+
+HELLO_DOMAINS=/domains/hello32.cfg,/domains/realmode.cfg,/domains/hello64.cfg
+
+# A domain ran to its exit port with status 0 and printed no FAIL line.
+expect_domain_passed() {
+	expect "^hv: dom[0-9]+ $1 ended: exit-port status=0 exits=[1-9][0-9]*$"
+	expect "^hv: dom[0-9]+ $1: PASS: "
+	expect_none "^hv: dom[0-9]+ $1: FAIL: "
 }
 
 expect_clean_refusal() {
@@ -58,7 +68,8 @@ expect_clean_refusal() {
 }
 
 scenario_bochs_skylake_1cpu() {
-	boot --emu bochs --model corei7_skylake_x --cpus 1 --timeout $BOCHS_TIMEOUT
+	boot --emu bochs --model corei7_skylake_x --cpus 1 --timeout $BOCHS_TIMEOUT \
+		--iso "$TEST_ISO" --cmdline "domains=$HELLO_DOMAINS"
 	expect_cpus_online 1
 	expect_cpus_vmx_on 1
 	expect "$SUMMARY_VMX"
@@ -67,11 +78,16 @@ scenario_bochs_skylake_1cpu() {
 	expect_timer_fired
 	expect '^hv: vmx: '
 	expect_none '^hv: fatal'
+	expect_domain_passed hello32
+	expect_domain_passed realmode
+	expect_domain_passed hello64
+	expect '^hv: domains: 3 ran, 0 refused'
 	expect_last '^hv: poweroff$'
 }
 
 scenario_bochs_skylake_2cpu() {
-	boot --emu bochs --model corei7_skylake_x --cpus 2 --timeout $BOCHS_TIMEOUT
+	boot --emu bochs --model corei7_skylake_x --cpus 2 --timeout $BOCHS_TIMEOUT \
+		--iso "$TEST_ISO" --cmdline "domains=$HELLO_DOMAINS"
 	expect_cpus_online 2
 	expect_cpus_vmx_on 2
 	expect '^hv: ipi: 1 of 1 other CPUs answered$'
@@ -79,6 +95,9 @@ scenario_bochs_skylake_2cpu() {
 	expect_ram_mib 512
 	expect_tsc_near_50mhz
 	expect_none '^hv: fatal'
+	expect_domain_passed hello32
+	expect_domain_passed realmode
+	expect_domain_passed hello64
 	expect_last '^hv: poweroff$'
 }
 
@@ -145,4 +164,53 @@ scenario_qemu_bad_cmdline() {
 	expect '^hv: cmdline: loglevel=loud is not one of err, warn, info, debug, 0-3$'
 	expect "^hv: selftest: unknown self-test 'nope' \(known: msr, pf\)$"
 	expect_clean_refusal
+}
+
+# With the software checker on, a broken guest state is refused before any
+# VM entry, and the next domain still runs.
+scenario_bochs_entry_checker_refuses() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "vmentry_check=always domains=/domains/badstate.cfg,/domains/hello32.cfg"
+	expect '^hv: dom1 badstate: VM-entry check refused the state'
+	expect '^hv:   GUEST_CR0: '
+	expect_none 'VM entry failed'
+	expect '^hv: dom1 badstate ended: entry-failed status=0 exits=0$'
+	expect_domain_passed hello32
+	expect_last '^hv: poweroff$'
+}
+
+# With the checker off the CPU itself refuses: a VMfailValid (error 7,
+# invalid control fields) and a failed entry (exit reason 33 with bit 31),
+# each decoded, each ending only its domain.
+scenario_bochs_entry_failures_decoded() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "vmentry_check=off domains=/domains/badctl.cfg,/domains/badstate.cfg,/domains/hello32.cfg"
+	expect '^hv: dom1 badctl: VM entry failed: VM-instruction error 7 '
+	expect '^hv: dom1 badctl ended: entry-failed status=0 exits=0$'
+	expect '^hv: dom2 badstate: VM entry failed: exit reason 33 '
+	expect '^hv: dom2 badstate ended: entry-failed '
+	expect '^hv: vmcs: .*GUEST_CR0='
+	expect_none 'VM-entry check refused'
+	expect_domain_passed hello32
+	expect_last '^hv: poweroff$'
+}
+
+# A domain that fills its RAM with a marker, then one that scans its RAM:
+# the second gets the very same host pages (checked) and must never see
+# the marker. Then a bad config is named by file:line and skipped.
+scenario_bochs_memory_scrubbed_and_bad_config() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "domains=/domains/memfill.cfg,/domains/memscan.cfg,/domains/broken.cfg,/domains/hello32.cfg"
+	local lines fill scan
+	lines=$(hv_lines)
+	fill=$(sed -n 's/^hv: dom1 memfill: started, 32 MiB at host \(0x[0-9a-f]*\),.*/\1/p' <<<"$lines")
+	scan=$(sed -n 's/^hv: dom2 memscan: started, 32 MiB at host \(0x[0-9a-f]*\),.*/\1/p' <<<"$lines")
+	[ -n "$fill" ] && [ "$fill" = "$scan" ] || { echo "memscan did not get memfill's pages ($fill vs $scan)"; return 1; }
+	expect_domain_passed memfill
+	expect '^hv: dom2 memscan: PASS: no marker from an earlier domain$'
+	expect_domain_passed memscan
+	expect '^hv: domain config /domains/broken.cfg:4: memory: expected an integer, got lots$'
+	expect_domain_passed hello32
+	expect '^hv: domains: 3 ran, 1 refused'
+	expect_last '^hv: poweroff$'
 }

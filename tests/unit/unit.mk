@@ -37,3 +37,26 @@ acpi_SRCS := $(ACPI_PARSER_SRCS)
 acpi_madt_SRCS := $(ACPI_PARSER_SRCS)
 acpi_fadt_SRCS := $(ACPI_PARSER_SRCS)
 acpi_aml_SRCS := drivers/acpi/s5.c
+
+UNIT_TESTS += domain_config
+domain_config_SRCS := hv/domain_config.c hv/format.c
+
+UNIT_TESTS += ept
+ept_SRCS := arch/x86/vmx/ept.c
+
+UNIT_TESTS += vmx_exec_controls
+vmx_exec_controls_SRCS := arch/x86/vmx/vmx_exec_controls.c arch/x86/vmx/vmx_caps.c hv/format.c
+
+# Guest image loaders (hv/loader/): ELF, Multiboot v1, raw real mode, long-mode entry.
+UNIT_TESTS += loader_elf loader_multiboot1 loader_raw16 loader_longmode
+loader_elf_SRCS := hv/loader/elf.c hv/loader/loader_msg.c hv/format.c \
+	tests/fixtures/loader/elf_build.c
+loader_multiboot1_SRCS := hv/loader/multiboot1.c hv/loader/multiboot1_info.c hv/loader/elf.c \
+	hv/loader/loader_msg.c hv/format.c tests/fixtures/loader/elf_build.c
+loader_raw16_SRCS := hv/loader/raw16.c hv/loader/loader_msg.c hv/format.c
+loader_longmode_SRCS := hv/loader/longmode.c hv/loader/loader_msg.c hv/format.c
+
+# VMCS field encodings and names; the software model of the VM-entry checks.
+UNIT_TESTS += vmcs_fields vmentry_check
+vmcs_fields_SRCS := arch/x86/vmx/vmcs_fields.c
+vmentry_check_SRCS := arch/x86/vmx/vmentry_check.c arch/x86/vmx/vmentry_check_exec_controls.c arch/x86/vmx/vmentry_check_exit_entry_controls.c arch/x86/vmx/vmentry_check_host.c arch/x86/vmx/vmentry_check_guest_regs.c arch/x86/vmx/vmentry_check_guest_segments.c arch/x86/vmx/vmentry_check_guest_state.c arch/x86/vmx/vmcs_fields.c arch/x86/vmx/vmx_caps.c hv/format.c

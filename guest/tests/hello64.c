@@ -1,0 +1,21 @@
+/* A 64-bit guest: entered in long mode at its ELF entry point, it takes a
+ * CPUID exit and I/O exits, and ends. */
+#include "hvtest.h"
+
+int guest_main(void)
+{
+	uint32_t a, b, c, d;
+	uint64_t cr0, cr4;
+	bool ok = true;
+
+	con_puts("hello from a 64-bit guest\n");
+	/* Reads of CR0 and CR4 never exit: they show the read shadows. */
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	ok &= check((cr0 & 0x80000001) == 0x80000001, "paging and protection on");
+	ok &= check(cr4 & (1u << 5), "PAE on");
+	ok &= check(!(cr4 & (1u << 13)), "CR4.VMXE hidden by the read shadow");
+	cpuid(0, &a, &b, &c, &d);
+	ok &= check(a >= 1 && b != 0, "cpuid leaf 0");
+	return ok ? 0 : 1;
+}
