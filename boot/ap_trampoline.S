@@ -39,8 +39,11 @@ tramp_pm32:
 	rdmsr
 	orl	OFF(tramp_efer_bits)(%esi), %eax
 	wrmsr
+	/* Caches on: firmware may hand over CD/NW set, and an AP starts with
+	 * them set (SDM 3A 10.1.1, CR0 after reset 0x60000010). */
 	movl	%cr0, %eax
-	orl	$CR0_PG + CR0_WP + CR0_PE, %eax
+	andl	$~(CR0_CD + CR0_NW), %eax
+	orl	$CR0_PG + CR0_PE + CR0_WP + CR0_NE, %eax
 	movl	%eax, %cr0
 	ljmpl	*OFF(tramp_far64)(%esi)
 

@@ -70,8 +70,11 @@ _start32:
 	orl	$EFER_NXE, %eax
 2:	wrmsr
 
+	/* Caches on: firmware may hand over CD/NW set, and an AP starts with
+	 * them set (SDM 3A 10.1.1, CR0 after reset 0x60000010). */
 	movl	%cr0, %eax
-	orl	$CR0_PG + CR0_PE + CR0_WP, %eax
+	andl	$~(CR0_CD + CR0_NW), %eax
+	orl	$CR0_PG + CR0_PE + CR0_WP + CR0_NE, %eax
 	movl	%eax, %cr0
 
 	lgdt	early_gdt_ptr

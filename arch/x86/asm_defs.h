@@ -10,6 +10,8 @@
 #define CR0_ET (1 << 4)
 #define CR0_NE (1 << 5)
 #define CR0_WP (1 << 16)
+#define CR0_NW (1 << 29)
+#define CR0_CD (1 << 30)
 #define CR0_PG 0x80000000 /* not (1 << 31): that int would sign-extend to 64 bits */
 
 #define CR4_PAE (1 << 5)
