@@ -1,6 +1,7 @@
 /* The boot sequence: from the first C line on the boot CPU to the boot
  * summary, then power-off (later issues put the domains in between). */
 #include "arch/x86/cpu.h"
+#include "arch/x86/fpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
@@ -137,6 +138,7 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 
 	pic_remap_and_mask(VECTOR_PIC_BASE);
 	lapic_init_cpu(true);
+	fpu_init_cpu();
 	time_init();
 
 	smp_boot(&acpi);

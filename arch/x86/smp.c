@@ -2,6 +2,7 @@
  * a time: they share the single trampoline parameter block. */
 #include "arch/x86/smp.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/fpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/spinlock.h"
@@ -71,6 +72,7 @@ void ap_entry(struct percpu *p)
 {
 	percpu_load(p);
 	lapic_init_cpu(false);
+	fpu_init_cpu();
 	uint32_t id = lapic_id();
 	if (id != p->apic_id)
 		log_warn("cpu%u: APIC ID %u, MADT said %u", p->cpu_id, id, p->apic_id);

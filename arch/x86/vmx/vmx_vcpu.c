@@ -89,6 +89,10 @@ int arch_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *boot, char *err
 	}
 	*(uint32_t *)phys_to_virt(vmcs) = caps->vmcs_revision;
 	v->arch.vmcs = vmcs;
+	if (guest_context_init(&v->arch.ctx)) {
+		fmt_snprintf(err, errlen, "no memory for the extended state");
+		return -1;
+	}
 	v->arch.launched = false;
 	/* VMCLEAR initialises the region and its launch state (SDM 3C 25.11.3). */
 	if (vmclear(vmcs) != VMX_OK || vmptrld(vmcs) != VMX_OK) {
@@ -176,6 +180,7 @@ void arch_vcpu_run(struct vcpu *v)
 		return;
 	}
 	vmx_write_host_state();
+	guest_context_load(&v->arch.ctx);
 	while (domain_running(d)) {
 		if (!entry_state_ok(v)) {
 			vmcs_dump();
@@ -199,10 +204,12 @@ void arch_vcpu_run(struct vcpu *v)
 		}
 		vmx_exit_dispatch(v, reason & VMX_EXIT_REASON_BASIC_MASK);
 	}
+	guest_context_save(&v->arch.ctx);
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+	guest_context_free(&v->arch.ctx);
 	if (!v->arch.vmcs)
 		return;
 	/* VMCLEAR writes any cached VMCS data back and makes the region

@@ -3,6 +3,7 @@
 #ifndef ARCH_X86_VMX_VMX_VCPU_H
 #define ARCH_X86_VMX_VMX_VCPU_H
 
+#include "arch/x86/guest_context.h"
 #include "arch/x86/vmx/guest_regs.h"
 
 /* Basic exit reasons are below 80 in every SDM edition so far; anything
@@ -13,6 +14,7 @@ struct vcpu_arch {
 	paddr_t vmcs;
 	bool launched;
 	struct guest_regs regs;
+	struct guest_context ctx; /* what neither the VMCS nor entry.S switch */
 	uint64_t exit_counts[VMX_EXIT_STATS_SLOTS];
 };
 
