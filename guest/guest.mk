@@ -10,8 +10,8 @@ GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
 	-Iguest/lib -Iguest/tests
 # Test guests are one flat segment each: text and data share pages on purpose.
 GUEST_LDFLAGS := -z noexecstack --no-warn-rwx-segments
-GUEST32 := hello32 memfill memscan
-GUEST64 := hello64
+GUEST32 := hello32 memfill memscan badaccess triplefault halt exception
+GUEST64 := hello64 ctxfill ctxscan
 GUEST_BINS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST32) $(GUEST64)) $(GUEST_DIR)/realmode.bin
 GUEST_CONFIGS := $(sort $(wildcard guest/tests/*.cfg))
 
@@ -22,6 +22,9 @@ $(GUEST_DIR)/obj32/%.o: guest/*/%.c $(wildcard guest/lib/*.h guest/tests/*.h)
 $(GUEST_DIR)/obj32/%.o: guest/lib/%.S
 	@mkdir -p $(dir $@)
 	@$(CC) -m32 $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_DIR)/obj32/%.o: guest/lib/%.c $(wildcard guest/lib/*.h)
+	@mkdir -p $(dir $@)
+	@$(CC) -m32 $(GUEST_CFLAGS) -c $< -o $@
 $(GUEST_DIR)/obj64/%.o: guest/*/%.c $(wildcard guest/lib/*.h guest/tests/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC64    $<"
@@ -29,14 +32,20 @@ $(GUEST_DIR)/obj64/%.o: guest/*/%.c $(wildcard guest/lib/*.h guest/tests/*.h)
 $(GUEST_DIR)/obj64/%.o: guest/lib/%.S
 	@mkdir -p $(dir $@)
 	@$(CC) -m64 $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_DIR)/obj64/%.o: guest/lib/%.c $(wildcard guest/lib/*.h)
+	@mkdir -p $(dir $@)
+	@$(CC) -m64 $(GUEST_CFLAGS) -c $< -o $@
 
-$(GUEST_DIR)/%.elf: $(GUEST_DIR)/obj32/%.o $(GUEST_DIR)/obj32/hvtest.o $(GUEST_DIR)/obj32/start_mb32.o guest/lib/guest32.ld
+GUEST_RUNTIME32 := $(patsubst %,$(GUEST_DIR)/obj32/%.o,start_mb32 hvtest exceptions exception_entry)
+GUEST_RUNTIME64 := $(patsubst %,$(GUEST_DIR)/obj64/%.o,start64 hvtest exceptions exception_entry)
+
+$(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST32)): $(GUEST_DIR)/%.elf: $(GUEST_DIR)/obj32/%.o $(GUEST_RUNTIME32) guest/lib/guest32.ld
 	@echo "  LD32    $@"
-	@ld $(GUEST_LDFLAGS) -m elf_i386 -T guest/lib/guest32.ld -o $@ $(GUEST_DIR)/obj32/start_mb32.o $< $(GUEST_DIR)/obj32/hvtest.o
+	@ld $(GUEST_LDFLAGS) -m elf_i386 -T guest/lib/guest32.ld -o $@ $(GUEST_RUNTIME32) $<
 
-$(GUEST_DIR)/hello64.elf: $(GUEST_DIR)/obj64/hello64.o $(GUEST_DIR)/obj64/hvtest.o $(GUEST_DIR)/obj64/start64.o guest/lib/guest64.ld
+$(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST64)): $(GUEST_DIR)/%.elf: $(GUEST_DIR)/obj64/%.o $(GUEST_RUNTIME64) guest/lib/guest64.ld
 	@echo "  LD64    $@"
-	@ld $(GUEST_LDFLAGS) -m elf_x86_64 -z max-page-size=0x1000 -T guest/lib/guest64.ld -o $@ $(GUEST_DIR)/obj64/start64.o $< $(GUEST_DIR)/obj64/hvtest.o
+	@ld $(GUEST_LDFLAGS) -m elf_x86_64 -z max-page-size=0x1000 -T guest/lib/guest64.ld -o $@ $(GUEST_RUNTIME64) $<
 
 $(GUEST_DIR)/realmode.bin: guest/tests/realmode.S
 	@mkdir -p $(dir $@)

@@ -124,16 +124,26 @@ static int load_raw16(struct domain *d, const struct boot_module *k, struct vcpu
 	return 0;
 }
 
-/* kernel_type = "auto": a multiboot header wins, then a 64-bit ELF. */
-static enum domain_kernel_type detect(const struct boot_module *k)
+/* kernel_type = "auto": a multiboot header wins, then an ELF image (which
+ * must be 64-bit); anything else needs its type named in the config. */
+static int detect(const struct boot_module *k, enum domain_kernel_type *type, char *err, size_t errlen)
 {
 	struct mb1_header hdr;
 	uint32_t offset;
 	char why[8];
 
-	if (!mb1_find_header(k->data, k->len, &hdr, &offset, why, sizeof(why)))
-		return KERNEL_MULTIBOOT;
-	return KERNEL_ELF64;
+	if (!mb1_find_header(k->data, k->len, &hdr, &offset, why, sizeof(why))) {
+		*type = KERNEL_MULTIBOOT;
+		return 0;
+	}
+	if (k->len >= 4 && !memcmp(k->data, "\x7f" "ELF", 4)) {
+		*type = KERNEL_ELF64;
+		return 0;
+	}
+	fmt_snprintf(err, errlen,
+		     "kernel %s: neither a multiboot kernel nor an ELF image (a raw real-mode image needs kernel_type = \"raw16\")",
+		     k->name);
+	return -1;
 }
 
 int domain_boot_load(struct domain *d, const struct mb2_info *mb, struct vcpu_boot_state *boot,
@@ -149,7 +159,9 @@ int domain_boot_load(struct domain *d, const struct mb2_info *mb, struct vcpu_bo
 		fmt_snprintf(err, errlen, "memory: %lu MiB leaves no RAM above 1 MiB", d->cfg.memory_mib);
 		return -1;
 	}
-	enum domain_kernel_type type = d->cfg.kernel_type == KERNEL_AUTO ? detect(&k) : d->cfg.kernel_type;
+	enum domain_kernel_type type = d->cfg.kernel_type;
+	if (type == KERNEL_AUTO && detect(&k, &type, err, errlen))
+		return -1;
 	switch (type) {
 	case KERNEL_MULTIBOOT:
 		return load_multiboot(d, mb, &k, boot, err, errlen);

@@ -35,5 +35,9 @@ void con_put_hex(uint64_t v);
 /* "PASS: name" or "FAIL: name" on the console; returns ok. */
 bool check(bool ok, const char *name);
 __attribute__((noreturn)) void hv_exit(uint32_t status);
+/* Installs handlers for the 32 exception vectors (the start code does this
+ * before guest_main): a fault is reported and ends the domain with status
+ * 0x80 + vector. */
+void guest_exceptions_init(void);
 
 #endif

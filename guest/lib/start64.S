@@ -5,6 +5,7 @@
 	.globl _start
 _start:
 	leaq	stack_top(%rip), %rsp
+	call	guest_exceptions_init
 	call	guest_main
 	movl	%eax, %edi
 	call	hv_exit

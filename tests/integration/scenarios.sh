@@ -53,6 +53,9 @@ expect_timer_fired() {
 }
 
 HELLO_DOMAINS=/domains/hello32.cfg,/domains/realmode.cfg,/domains/hello64.cfg
+# Tests run the software VM-entry checker before every entry: every state an
+# exit handler leaves behind is checked against the SDM, not just the first.
+CHECK_ALL=vmentry_check=always
 
 # A domain ran to its exit port with status 0 and printed no FAIL line.
 expect_domain_passed() {
@@ -69,7 +72,7 @@ expect_clean_refusal() {
 
 scenario_bochs_skylake_1cpu() {
 	boot --emu bochs --model corei7_skylake_x --cpus 1 --timeout $BOCHS_TIMEOUT \
-		--iso "$TEST_ISO" --cmdline "domains=$HELLO_DOMAINS"
+		--iso "$TEST_ISO" --cmdline "$CHECK_ALL domains=$HELLO_DOMAINS"
 	expect_cpus_online 1
 	expect_cpus_vmx_on 1
 	expect "$SUMMARY_VMX"
@@ -87,7 +90,7 @@ scenario_bochs_skylake_1cpu() {
 
 scenario_bochs_skylake_2cpu() {
 	boot --emu bochs --model corei7_skylake_x --cpus 2 --timeout $BOCHS_TIMEOUT \
-		--iso "$TEST_ISO" --cmdline "domains=$HELLO_DOMAINS"
+		--iso "$TEST_ISO" --cmdline "$CHECK_ALL domains=$HELLO_DOMAINS"
 	expect_cpus_online 2
 	expect_cpus_vmx_on 2
 	expect '^hv: ipi: 1 of 1 other CPUs answered$'
@@ -170,7 +173,7 @@ scenario_qemu_bad_cmdline() {
 # VM entry, and the next domain still runs.
 scenario_bochs_entry_checker_refuses() {
 	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
-		--cmdline "vmentry_check=always domains=/domains/badstate.cfg,/domains/hello32.cfg"
+		--cmdline "$CHECK_ALL domains=/domains/badstate.cfg,/domains/hello32.cfg"
 	expect '^hv: dom1 badstate: VM-entry check refused the state'
 	expect '^hv:   GUEST_CR0: '
 	expect_none 'VM entry failed'
@@ -197,10 +200,11 @@ scenario_bochs_entry_failures_decoded() {
 
 # A domain that fills its RAM with a marker, then one that scans its RAM:
 # the second gets the very same host pages (checked) and must never see
-# the marker. Then a bad config is named by file:line and skipped.
-scenario_bochs_memory_scrubbed_and_bad_config() {
+# the marker. The same for the registers the VMCS does not switch (XMM0-15,
+# DR0-3). Then a bad config is named by file:line and skipped.
+scenario_bochs_isolation_and_bad_config() {
 	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
-		--cmdline "domains=/domains/memfill.cfg,/domains/memscan.cfg,/domains/broken.cfg,/domains/hello32.cfg"
+		--cmdline "$CHECK_ALL domains=/domains/memfill.cfg,/domains/memscan.cfg,/domains/ctxfill.cfg,/domains/ctxscan.cfg,/domains/broken.cfg,/domains/hello32.cfg"
 	local lines fill scan
 	lines=$(hv_lines)
 	fill=$(sed -n 's/^hv: dom1 memfill: started, 32 MiB at host \(0x[0-9a-f]*\),.*/\1/p' <<<"$lines")
@@ -209,8 +213,29 @@ scenario_bochs_memory_scrubbed_and_bad_config() {
 	expect_domain_passed memfill
 	expect '^hv: dom2 memscan: PASS: no marker from an earlier domain$'
 	expect_domain_passed memscan
+	expect_domain_passed ctxfill
+	expect '^hv: dom4 ctxscan: PASS: XMM0-15 hold nothing from an earlier domain$'
+	expect '^hv: dom4 ctxscan: PASS: DR0-3 hold nothing from an earlier domain$'
+	expect_domain_passed ctxscan
 	expect '^hv: domain config /domains/broken.cfg:4: memory: expected an integer, got lots$'
 	expect_domain_passed hello32
-	expect '^hv: domains: 3 ran, 1 refused'
+	expect '^hv: domains: 5 ran, 1 refused'
+	expect_last '^hv: poweroff$'
+}
+
+# Guests that go wrong in every way this issue handles end with the right
+# reason, and only they do: the next domain still runs.
+scenario_bochs_domain_end_reasons() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "$CHECK_ALL domains=/domains/badaccess.cfg,/domains/triplefault.cfg,/domains/halt.cfg,/domains/exception.cfg,/domains/badimage.cfg,/domains/hello32.cfg"
+	expect '^hv: dom1 badaccess: bad access: read of guest-physical 0xc0000000 '
+	expect '^hv: dom1 badaccess ended: bad-access status=0 '
+	expect '^hv: dom2 triplefault ended: triple-fault status=0 '
+	expect '^hv: dom3 halt ended: stuck status=0 '
+	expect '^hv: dom4 exception: FAIL: exception 0x0000000000000006 '
+	expect '^hv: dom4 exception ended: exit-port status=134 '
+	expect '^hv: dom5 badimage: not started: kernel /guests/realmode.bin: neither a multiboot kernel nor an ELF image'
+	expect_domain_passed hello32
+	expect '^hv: domains: 5 ran, 1 refused'
 	expect_last '^hv: poweroff$'
 }
