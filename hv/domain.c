@@ -46,7 +46,7 @@ void domain_console_flush(struct domain *d)
 
 /* Lines are gathered so a guest's output never interleaves mid-line with
  * the hypervisor's; unprintable bytes are shown as '?'. */
-static void console_byte(struct domain *d, uint8_t c)
+void domain_console_byte(struct domain *d, uint8_t c)
 {
 	if (c == '\n') {
 		domain_console_flush(d);
@@ -70,7 +70,7 @@ bool domain_port_io(struct domain *d, uint16_t port, unsigned int size, bool wri
 	}
 	if (port == TEST_CONSOLE_PORT) {
 		if (write)
-			console_byte(d, (uint8_t)*value);
+			domain_console_byte(d, (uint8_t)*value);
 		else
 			*value = TEST_CONSOLE_PORT; /* reads back like Bochs' port_e9_hack */
 		return true;

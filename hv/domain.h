@@ -30,6 +30,7 @@ struct domain {
 	struct vcpu vcpu0;
 	struct domain_arch arch;
 	uint64_t exits; /* every VM exit of every vCPU */
+	uint64_t hypercalls;
 	enum domain_end_reason end_reason;
 	uint64_t end_status;
 	char console[DOMAIN_CONSOLE_LINE_MAX];
@@ -48,6 +49,9 @@ const char *domain_end_reason_name(enum domain_end_reason r);
 /* A guest I/O port access the hardware side could not serve itself. Returns
  * false for a port no device claims (reads then see all ones). */
 bool domain_port_io(struct domain *d, uint16_t port, unsigned int size, bool write, uint32_t *value);
+
+/* One byte of the domain's console output (test port or hypercall). */
+void domain_console_byte(struct domain *d, uint8_t c);
 
 /* Print what the guest wrote to its console that has no newline yet. */
 void domain_console_flush(struct domain *d);

@@ -13,6 +13,9 @@ static const vmx_exit_handler exit_table[VMX_EXIT_STATS_SLOTS] = {
 	[VMX_EXIT_REASON_EPT_VIOLATION] = vmx_exit_ept_violation,
 	[VMX_EXIT_REASON_EPT_MISCONFIG] = vmx_exit_ept_misconfig,
 	[VMX_EXIT_REASON_PREEMPTION_TIMER] = vmx_exit_preemption_timer,
+	[VMX_EXIT_REASON_VMCALL] = vmx_exit_vmcall,
+	[VMX_EXIT_REASON_CR_ACCESS] = vmx_exit_cr_access,
+	[VMX_EXIT_REASON_XSETBV] = vmx_exit_xsetbv,
 };
 
 void vmx_skip_instruction(void)

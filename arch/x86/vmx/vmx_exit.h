@@ -22,5 +22,8 @@ void vmx_exit_external_interrupt(struct vcpu *v);
 void vmx_exit_preemption_timer(struct vcpu *v);
 void vmx_exit_ept_violation(struct vcpu *v);
 void vmx_exit_ept_misconfig(struct vcpu *v);
+void vmx_exit_vmcall(struct vcpu *v);
+void vmx_exit_cr_access(struct vcpu *v);
+void vmx_exit_xsetbv(struct vcpu *v);
 
 #endif

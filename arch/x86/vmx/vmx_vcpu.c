@@ -187,6 +187,7 @@ void arch_vcpu_run(struct vcpu *v)
 			domain_end(d, DOMAIN_END_ENTRY_FAILED, 0);
 			break;
 		}
+		vmx_event_before_entry(v);
 		irq_disable();
 		int status = vmx_enter_guest(&v->arch.regs, v->arch.launched);
 		irq_enable(); /* a host interrupt that caused the exit runs here */
@@ -202,6 +203,7 @@ void arch_vcpu_run(struct vcpu *v)
 			entry_failed_exit(v, reason);
 			break;
 		}
+		vmx_event_after_exit(v);
 		vmx_exit_dispatch(v, reason & VMX_EXIT_REASON_BASIC_MASK);
 	}
 	guest_context_save(&v->arch.ctx);

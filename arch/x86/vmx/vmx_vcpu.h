@@ -5,6 +5,7 @@
 
 #include "arch/x86/guest_context.h"
 #include "arch/x86/vmx/guest_regs.h"
+#include "arch/x86/vmx/vmx_event.h"
 
 /* Basic exit reasons are below 80 in every SDM edition so far; anything
  * higher is counted in the last slot. */
@@ -15,6 +16,7 @@ struct vcpu_arch {
 	bool launched;
 	struct guest_regs regs;
 	struct guest_context ctx; /* what neither the VMCS nor entry.S switch */
+	struct vmx_event event;   /* to deliver at the next entry */
 	uint64_t exit_counts[VMX_EXIT_STATS_SLOTS];
 };
 
