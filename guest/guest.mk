@@ -7,10 +7,10 @@ GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) -fno-pic -fno-pie \
 	-fno-stack-protector -mgeneral-regs-only -mno-red-zone \
 	-fno-asynchronous-unwind-tables -fcf-protection=none -Wno-unused-parameter \
-	-Iguest/lib -Iguest/tests
+	-Iguest/lib -Iguest/tests -I.
 # Test guests are one flat segment each: text and data share pages on purpose.
 GUEST_LDFLAGS := -z noexecstack --no-warn-rwx-segments
-GUEST32 := hello32 memfill memscan badaccess triplefault halt exception
+GUEST32 := hello32 memfill memscan badaccess triplefault halt exception hypercalls
 GUEST64 := hello64 ctxfill ctxscan
 GUEST_BINS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST32) $(GUEST64)) $(GUEST_DIR)/realmode.bin
 GUEST_CONFIGS := $(sort $(wildcard guest/tests/*.cfg))
@@ -36,8 +36,8 @@ $(GUEST_DIR)/obj64/%.o: guest/lib/%.c $(wildcard guest/lib/*.h)
 	@mkdir -p $(dir $@)
 	@$(CC) -m64 $(GUEST_CFLAGS) -c $< -o $@
 
-GUEST_RUNTIME32 := $(patsubst %,$(GUEST_DIR)/obj32/%.o,start_mb32 hvtest exceptions exception_entry)
-GUEST_RUNTIME64 := $(patsubst %,$(GUEST_DIR)/obj64/%.o,start64 hvtest exceptions exception_entry)
+GUEST_RUNTIME32 := $(patsubst %,$(GUEST_DIR)/obj32/%.o,start_mb32 hvtest exceptions exception_entry try ring3)
+GUEST_RUNTIME64 := $(patsubst %,$(GUEST_DIR)/obj64/%.o,start64 hvtest exceptions exception_entry try)
 
 $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST32)): $(GUEST_DIR)/%.elf: $(GUEST_DIR)/obj32/%.o $(GUEST_RUNTIME32) guest/lib/guest32.ld
 	@echo "  LD32    $@"

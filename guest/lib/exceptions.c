@@ -52,9 +52,13 @@ void guest_exceptions_init(void)
 }
 
 __attribute__((noreturn)) void guest_exception(uintptr_t vector, uintptr_t error, uintptr_t ip);
+extern volatile int guest_try_active;
+__attribute__((noreturn)) void guest_try_resume(int vector);
 
 void guest_exception(uintptr_t vector, uintptr_t error, uintptr_t ip)
 {
+	if (guest_try_active)
+		guest_try_resume((int)vector);
 	con_puts("FAIL: exception ");
 	con_put_hex(vector);
 	con_puts(" error ");

@@ -40,4 +40,25 @@ __attribute__((noreturn)) void hv_exit(uint32_t status);
  * 0x80 + vector. */
 void guest_exceptions_init(void);
 
+/* Calls fn(arg); returns -1 when it completes, or the vector of the
+ * exception it raised (the rest of fn is skipped). For checks that expect
+ * a fault: the guest goes on afterwards. */
+int guest_try(void (*fn)(void *arg), void *arg);
+
+#ifndef __x86_64__
+/* 32-bit guests: user segments and a TSS for CPL 3, then run fn at CPL 3.
+ * fn comes back only through an exception: call it inside guest_try(). */
+void guest_ring3_init(void);
+__attribute__((noreturn)) void guest_run_user(void (*fn)(void), void *stack_top);
+#endif
+
+/* A hypercall (include/public/hypercall.h): number in RAX, arguments in
+ * RBX, RCX, RDX, RSI, result in RAX. */
+static inline long hv_hypercall(unsigned long nr, unsigned long a1, unsigned long a2, unsigned long a3,
+				unsigned long a4)
+{
+	__asm__ volatile("vmcall" : "+a"(nr) : "b"(a1), "c"(a2), "d"(a3), "S"(a4) : "memory");
+	return (long)nr;
+}
+
 #endif

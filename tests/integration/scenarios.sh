@@ -239,3 +239,29 @@ scenario_bochs_domain_end_reasons() {
 	expect '^hv: domains: 5 ran, 1 refused'
 	expect_last '^hv: poweroff$'
 }
+
+# Hypercalls, injected exceptions and guarded exits, checked from inside the
+# guest; the harness keeps its own list of the PASS lines it expects rather
+# than trusting the guest's count.
+HYPERCALL_CHECKS=(
+	"hypercall version" "hypercall domain id" "hypercall console write"
+	"console write from a wild address: EFAULT" "console write of a huge length: EINVAL"
+	"console write of a wrapping length: EINVAL" "unknown hypercall: ENOSYS"
+	"VMMCALL raises #UD" "VMCALL from ring 3 raises #UD" "setting CR4.VMXE raises #GP"
+	"setting reserved CR4 bit 31 raises #GP" "setting CR4.OSXSAVE works"
+	"XSETBV without x87 raises #GP" "XSETBV x87|SSE works"
+)
+
+scenario_bochs_hypercalls_and_injection() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "$CHECK_ALL domains=/domains/hypercalls.cfg,/domains/hello32.cfg"
+	local check
+	for check in "${HYPERCALL_CHECKS[@]}"; do
+		expect "^hv: dom1 hypercalls: PASS: ${check//|/\\|}$"
+	done
+	expect '^hv: dom1 hypercalls: hello through the console hypercall$'
+	expect_none '^hv: dom1 hypercalls: FAIL'
+	expect '^hv: dom1 hypercalls ended: poweroff status=0 '
+	expect_domain_passed hello32
+	expect_last '^hv: poweroff$'
+}
