@@ -60,3 +60,8 @@ loader_longmode_SRCS := hv/loader/longmode.c hv/loader/loader_msg.c hv/format.c
 UNIT_TESTS += vmcs_fields vmentry_check
 vmcs_fields_SRCS := arch/x86/vmx/vmcs_fields.c
 vmentry_check_SRCS := arch/x86/vmx/vmentry_check.c arch/x86/vmx/vmentry_check_exec_controls.c arch/x86/vmx/vmentry_check_exit_entry_controls.c arch/x86/vmx/vmentry_check_host.c arch/x86/vmx/vmentry_check_guest_regs.c arch/x86/vmx/vmentry_check_guest_segments.c arch/x86/vmx/vmentry_check_guest_state.c arch/x86/vmx/vmcs_fields.c arch/x86/vmx/vmx_caps.c hv/format.c
+
+# The per-domain I/O buses: port ranges and guest-physical MMIO regions.
+UNIT_TESTS += iobus mmiobus
+iobus_SRCS := hv/iobus.c hv/format.c
+mmiobus_SRCS := hv/mmiobus.c hv/format.c
