@@ -20,6 +20,27 @@ static void expect(bool ok, const char *name)
 	failures += !check(ok, name);
 }
 
+struct call {
+	unsigned long nr, a1, a2;
+	long result;
+};
+
+static void do_call(void *arg)
+{
+	struct call *c = arg;
+	c->result = hv_hypercall(c->nr, c->a1, c->a2, 0, 0);
+}
+
+/* A hypercall that cannot crash the test: without a hypervisor VMCALL
+ * raises #UD, and the check using the result simply fails. */
+#define NOT_HANDLED (-1000)
+static long call(unsigned long nr, unsigned long a1, unsigned long a2)
+{
+	struct call c = {nr, a1, a2, NOT_HANDLED};
+	guest_try(do_call, &c);
+	return c.result;
+}
+
 static void vmmcall(void *arg)
 {
 	__asm__ volatile(".byte 0x0f, 0x01, 0xd9"); /* VMMCALL */
@@ -56,21 +77,29 @@ int guest_main(uint32_t magic, const void *info)
 	uint32_t bit, a, b, c, d;
 	uint64_t xcr0;
 
-	expect(hv_hypercall(HV_HC_VERSION, 0, 0, 0, 0) == HV_HYPERCALL_ABI_VERSION, "hypercall version");
-	expect(hv_hypercall(HV_HC_DOMAIN_ID, 0, 0, 0, 0) > 0, "hypercall domain id");
-	expect(hv_hypercall(HV_HC_CONSOLE_WRITE, (uintptr_t)message, sizeof(message) - 1, 0, 0) ==
+	bool hypervisor = call(HV_HC_VERSION, 0, 0) == HV_HYPERCALL_ABI_VERSION;
+	expect(hypervisor, "hypercall version");
+	expect(call(HV_HC_DOMAIN_ID, 0, 0) > 0, "hypercall domain id");
+	expect(call(HV_HC_CONSOLE_WRITE, (uintptr_t)message, sizeof(message) - 1) ==
 		       (long)sizeof(message) - 1,
 	       "hypercall console write");
-	expect(hv_hypercall(HV_HC_CONSOLE_WRITE, 0xfffff000u, 16, 0, 0) == HV_EFAULT,
+	expect(call(HV_HC_CONSOLE_WRITE, 0xfffff000u, 16) == HV_EFAULT,
 	       "console write from a wild address: EFAULT");
-	expect(hv_hypercall(HV_HC_CONSOLE_WRITE, (uintptr_t)message, 1u << 20, 0, 0) == HV_EINVAL,
+	expect(call(HV_HC_CONSOLE_WRITE, (uintptr_t)message, 1u << 20) == HV_EINVAL,
 	       "console write of a huge length: EINVAL");
-	expect(hv_hypercall(HV_HC_CONSOLE_WRITE, 0x100000, 0xfff00000u, 0, 0) == HV_EINVAL,
+	expect(call(HV_HC_CONSOLE_WRITE, 0x100000, 0xfff00000u) == HV_EINVAL,
 	       "console write of a wrapping length: EINVAL");
-	expect(hv_hypercall(0x7fff, 1, 2, 3, 4) == HV_ENOSYS, "unknown hypercall: ENOSYS");
+	expect(call(0x7fff, 1, 2) == HV_ENOSYS, "unknown hypercall: ENOSYS");
 	expect(guest_try(vmmcall, 0) == X86_UD, "VMMCALL raises #UD");
 	guest_ring3_init();
 	expect(guest_try(vmcall_from_ring3, 0) == X86_UD, "VMCALL from ring 3 raises #UD");
+	if (!hypervisor) {
+		/* Natively these probes are not this test's business, and QEMU's
+		 * TCG hangs on CR4.VMXE without VMX: report them failed. */
+		con_puts("FAIL: CR4 and XCR0 checks (skipped: no hypervisor)\n");
+		call(HV_HC_SHUTDOWN, failures + 1, 0);
+		return (int)failures + 1;
+	}
 	bit = CR4_VMXE;
 	expect(guest_try(set_cr4, &bit) == X86_GP, "setting CR4.VMXE raises #GP");
 	bit = 1u << 31;
@@ -84,6 +113,8 @@ int guest_main(uint32_t magic, const void *info)
 		xcr0 = 3;
 		expect(guest_try(xsetbv0, &xcr0) == -1, "XSETBV x87|SSE works");
 	}
-	hv_hypercall(HV_HC_SHUTDOWN, failures, 0, 0, 0);
-	return check(false, "shutdown hypercall returned") ? 0 : 1;
+	call(HV_HC_SHUTDOWN, failures, 0);
+	/* Only without a hypervisor does the shutdown come back. */
+	check(false, "shutdown hypercall ends the domain");
+	return (int)failures + 1;
 }

@@ -265,3 +265,24 @@ scenario_bochs_hypercalls_and_injection() {
 	expect_domain_passed hello32
 	expect_last '^hv: poweroff$'
 }
+
+# Negative control: the same guest booted natively by QEMU's multiboot
+# loader, no hypervisor. Every check that depends on the hypervisor must
+# FAIL there, which shows the checks can fail at all; the architectural ones
+# (VMMCALL and ring-3 VMCALL raise #UD on any Intel-compatible CPU) pass.
+HYPERVISOR_DEPENDENT_CHECKS=(
+	"hypercall version" "hypercall domain id" "hypercall console write"
+	"console write from a wild address: EFAULT" "console write of a huge length: EINVAL"
+	"console write of a wrapping length: EINVAL" "unknown hypercall: ENOSYS"
+)
+
+scenario_qemu_native_negative_control() {
+	boot --emu qemu --native-kernel build/guest/hypercalls.elf --timeout $QEMU_TIMEOUT
+	local lines check
+	lines=$(tr -d '\r' <"$LOG")
+	for check in "${HYPERVISOR_DEPENDENT_CHECKS[@]}"; do
+		grep -qxF "FAIL: $check" <<<"$lines" || { echo "natively, '$check' did not FAIL"; return 1; }
+	done
+	grep -qxF "PASS: VMMCALL raises #UD" <<<"$lines" || { echo "natively, VMMCALL did not raise #UD"; return 1; }
+	! grep -q "^PASS: hypercall" <<<"$lines" || { echo "a hypercall check passed without a hypervisor"; return 1; }
+}
