@@ -1,13 +1,9 @@
-/* Domain end, the test devices every domain has, and guest memory access
- * (see domain.h). */
+/* Domain end, console, ports and devices, and guest memory access (see
+ * domain.h). */
 #include "hv/domain.h"
 #include "hv/log.h"
+#include "arch/x86/tsc.h"
 #include "hv/mm.h"
-
-/* isa-debug-exit at 0xf4 (QEMU's semantics: the value written is the
- * status) and a write-only console at 0xe9 (Bochs' and QEMU's debug port). */
-#define TEST_EXIT_PORT 0xf4
-#define TEST_CONSOLE_PORT 0xe9
 
 static const char *const end_reason_names[] = {
 	[DOMAIN_RUNNING] = "running",
@@ -59,23 +55,83 @@ void domain_console_byte(struct domain *d, uint8_t c)
 		domain_console_flush(d);
 }
 
-bool domain_port_io(struct domain *d, uint16_t port, unsigned int size, bool write, uint32_t *value)
+void domain_port_io(struct domain *d, uint16_t port, unsigned int size, bool write, uint32_t *value)
 {
-	if (port == TEST_EXIT_PORT) {
-		if (write) {
-			domain_console_flush(d);
-			domain_end(d, DOMAIN_END_EXIT_PORT, *value);
-		}
+	if (port_bus_access(&d->ports, port, size, write, value) == PORT_CLAIMED)
+		return;
+	d->unclaimed_port_accesses++;
+	if (port_bus_first_unclaimed(&d->ports, port))
+		log_debug("dom%u %s: %s of unclaimed port %#x", d->id, d->cfg.name,
+			  write ? "write" : "read", port);
+}
+
+static void hook_console(void *ctx, uint8_t c)
+{
+	domain_console_byte(ctx, c);
+}
+
+static void hook_exit(void *ctx, uint32_t status)
+{
+	domain_console_flush(ctx);
+	domain_end(ctx, DOMAIN_END_EXIT_PORT, status);
+}
+
+static void hook_arm_timer(void *ctx, uint64_t delay_us)
+{
+	struct domain *d = ctx;
+	timer_arm_us(&d->testdev_timer, delay_us);
+}
+
+static void hook_raise(void *ctx, uint8_t vector, bool nmi)
+{
+	struct domain *d = ctx;
+	if (nmi)
+		vcpu_raise_nmi(&d->vcpu0);
+	else
+		vcpu_raise_irq(&d->vcpu0, vector);
+}
+
+static void testdev_timer_fired(struct timer_event *ev)
+{
+	struct domain *d = ev->arg;
+	test_devices_timer_fired(&d->testdev);
+}
+
+#define TICK_US 1000
+
+static void tick_fired(struct timer_event *ev)
+{
+	struct domain *d = ev->arg;
+	d->host_ticks++;
+	timer_arm(ev, ev->deadline_tsc + tsc_us_to_ticks(TICK_US));
+}
+
+int domain_devices_init(struct domain *d, char *err, size_t errlen)
+{
+	const struct test_device_hooks hooks = {hook_console, hook_exit, hook_arm_timer, hook_raise, d};
+
+	port_bus_init(&d->ports);
+	d->testdev_timer = (struct timer_event){.fn = testdev_timer_fired, .arg = d};
+	d->tick = (struct timer_event){.fn = tick_fired, .arg = d};
+	if (test_devices_attach(&d->testdev, &d->ports, &hooks, err, errlen))
+		return -1;
+	timer_arm_us(&d->tick, TICK_US);
+	return 0;
+}
+
+void domain_devices_stop(struct domain *d)
+{
+	timer_cancel(&d->testdev_timer);
+	timer_cancel(&d->tick);
+	d->testdev.armed = false;
+}
+
+bool domain_wake_possible(const struct domain *d, bool interrupts_on)
+{
+	const struct vcpu *v = &d->vcpu0;
+	if (v->pending.nmi || (interrupts_on && vcpu_highest_irq(v) >= 0))
 		return true;
-	}
-	if (port == TEST_CONSOLE_PORT) {
-		if (write)
-			domain_console_byte(d, (uint8_t)*value);
-		else
-			*value = TEST_CONSOLE_PORT; /* reads back like Bochs' port_e9_hack */
-		return true;
-	}
-	return false;
+	return test_devices_will_raise(&d->testdev) && (interrupts_on || d->testdev.nmi);
 }
 
 void *domain_gpa_to_host(const struct domain *d, uint64_t gpa)

@@ -3,9 +3,12 @@
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
+#include "arch/x86/timer.h"
 #include "arch/x86/vmx/vmx_domain.h"
 #include "hv/domain_config.h"
+#include "hv/iobus.h"
 #include "hv/vcpu.h"
+#include "hv/vdev/test_devices.h"
 
 enum domain_end_reason {
 	DOMAIN_RUNNING,
@@ -35,7 +38,23 @@ struct domain {
 	uint64_t end_status;
 	char console[DOMAIN_CONSOLE_LINE_MAX];
 	size_t console_len;
+	struct port_bus ports;
+	uint64_t unclaimed_port_accesses;
+	struct test_devices testdev;
+	struct timer_event testdev_timer;
+	/* A 1 ms host timer event while the domain runs: its count shows the
+	 * hypervisor kept control however the guest behaved. */
+	struct timer_event tick;
+	uint64_t host_ticks;
 };
+
+/* Set up the domain's devices and start its host tick; stop them again. */
+int domain_devices_init(struct domain *d, char *err, size_t errlen);
+void domain_devices_stop(struct domain *d);
+
+/* Whether anything could still raise an event the vCPU would take: with
+ * interrupts on any interrupt, with them off only an NMI. */
+bool domain_wake_possible(const struct domain *d, bool interrupts_on);
 
 /* End the domain (the first reason given wins); its vCPUs stop at their next
  * exit. status: the exit port's value, 0 otherwise. */
@@ -46,9 +65,9 @@ static inline bool domain_running(const struct domain *d)
 }
 const char *domain_end_reason_name(enum domain_end_reason r);
 
-/* A guest I/O port access the hardware side could not serve itself. Returns
- * false for a port no device claims (reads then see all ones). */
-bool domain_port_io(struct domain *d, uint16_t port, unsigned int size, bool write, uint32_t *value);
+/* A guest I/O port access, through the domain's port bus. An unclaimed port
+ * reads all ones and ignores writes; each is reported once. */
+void domain_port_io(struct domain *d, uint16_t port, unsigned int size, bool write, uint32_t *value);
 
 /* One byte of the domain's console output (test port or hypercall). */
 void domain_console_byte(struct domain *d, uint8_t c);

@@ -31,6 +31,7 @@ static void domain_free_ram(struct domain *d)
 
 static void domain_destroy(struct domain *d)
 {
+	domain_devices_stop(d);
 	arch_vcpu_destroy(&d->vcpu0);
 	arch_domain_destroy(d);
 	domain_free_ram(d);
@@ -50,8 +51,8 @@ static int domain_create(struct domain *d, const struct mb2_info *mb, char *err,
 	d->ram_bytes = pages * PAGE_SIZE;
 	d->vcpu0.dom = d;
 	d->vcpu0.id = 0;
-	if (arch_domain_init(d, err, errlen) || domain_boot_load(d, mb, &boot, err, errlen) ||
-	    arch_vcpu_init(&d->vcpu0, &boot, err, errlen))
+	if (domain_devices_init(d, err, errlen) || arch_domain_init(d, err, errlen) ||
+	    domain_boot_load(d, mb, &boot, err, errlen) || arch_vcpu_init(&d->vcpu0, &boot, err, errlen))
 		return -1;
 	return 0;
 }
@@ -84,8 +85,12 @@ static bool domain_run_one(const struct mb2_info *mb, const char *cfg_name)
 	log_info("dom%u %s: started, %lu MiB at host %#lx, kernel %s", d->id, d->cfg.name,
 		 d->cfg.memory_mib, d->ram_hpa, d->cfg.kernel);
 	arch_vcpu_run(&d->vcpu0);
+	domain_devices_stop(d);
 	domain_console_flush(d);
 	arch_domain_log_exit_stats(d);
+	log_info("dom%u %s: host timer ticks=%lu, test interrupts=%lu, unclaimed port accesses=%lu,"
+		 " hypercalls=%lu", d->id, d->cfg.name, d->host_ticks, d->testdev.raised,
+		 d->unclaimed_port_accesses, d->hypercalls);
 	log_info("dom%u %s ended: %s status=%lu exits=%lu", d->id, d->cfg.name,
 		 domain_end_reason_name(d->end_reason), d->end_status, d->exits);
 	domain_destroy(d);

@@ -24,10 +24,24 @@ struct vcpu_boot_state {
 	uint16_t code_sel, data_sel;   /* long mode */
 };
 
+/* Events waiting for the guest, raised by devices (possibly from a host
+ * interrupt handler on this CPU) and consumed by the backend's injection. */
+struct vcpu_pending {
+	volatile uint64_t irq[4]; /* one bit per vector */
+	volatile bool nmi;
+};
+
 struct vcpu {
 	struct domain *dom;
 	unsigned int id;
+	struct vcpu_pending pending;
 	struct vcpu_arch arch;
 };
+
+void vcpu_raise_irq(struct vcpu *v, uint8_t vector);
+void vcpu_raise_nmi(struct vcpu *v);
+/* The highest pending vector (as a local APIC prioritises), or -1. */
+int vcpu_highest_irq(const struct vcpu *v);
+void vcpu_clear_irq(struct vcpu *v, uint8_t vector);
 
 #endif

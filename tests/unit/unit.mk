@@ -65,3 +65,6 @@ vmentry_check_SRCS := arch/x86/vmx/vmentry_check.c arch/x86/vmx/vmentry_check_ex
 UNIT_TESTS += iobus mmiobus
 iobus_SRCS := hv/iobus.c hv/format.c
 mmiobus_SRCS := hv/mmiobus.c hv/format.c
+
+UNIT_TESTS += test_devices
+test_devices_SRCS := hv/vdev/test_devices.c hv/iobus.c hv/format.c

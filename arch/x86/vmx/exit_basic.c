@@ -1,6 +1,8 @@
 /* Exits that need little decoding: interrupts and timers that only return
  * control to the hypervisor, HLT, triple fault, and EPT faults. */
+#include "arch/x86/cpu.h"
 #include "arch/x86/vmx/vmcs.h"
+#include "arch/x86/vmx/vmx_intr.h"
 #include "arch/x86/vmx/vmx_exit.h"
 #include "hv/log.h"
 
@@ -15,13 +17,37 @@ void vmx_exit_preemption_timer(struct vcpu *v)
 {
 }
 
-/* No virtual interrupt source exists yet, so a halted vCPU can never be
- * woken: the domain is stuck (and must not hang the machine). */
+/* HLT blocks the vCPU in the hypervisor (never the HLT activity state:
+ * Bochs mishandles it, see PLATFORM.md) until an event it would take
+ * arrives. The vCPU resumes after the HLT, as the CPU does after an
+ * interrupt (SDM 2 HLT). With nothing that could ever wake it (interrupts off
+ * and no NMI source, or no source at all), the domain is stuck. */
 void vmx_exit_hlt(struct vcpu *v)
 {
-	log_info("dom%u %s: vCPU%u halted with nothing that could wake it", v->dom->id,
-		 v->dom->cfg.name, v->id);
-	domain_end(v->dom, DOMAIN_END_STUCK, 0);
+	bool interrupts_on = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF;
+
+	vmx_skip_instruction();
+	for (;;) {
+		irq_disable();
+		if (vmx_intr_deliverable(v) || !domain_running(v->dom)) {
+			irq_enable();
+			return;
+		}
+		if (!domain_wake_possible(v->dom, interrupts_on)) {
+			irq_enable();
+			log_info("dom%u %s: vCPU%u halted with nothing that could wake it", v->dom->id,
+				 v->dom->cfg.name, v->id);
+			domain_end(v->dom, DOMAIN_END_STUCK, 0);
+			return;
+		}
+		/* STI's shadow makes the check and the sleep atomic. */
+		irq_enable_and_halt();
+	}
+}
+
+/* Nothing to do: vmx_intr_before_entry injects what is pending now. */
+void vmx_exit_window(struct vcpu *v)
+{
 }
 
 void vmx_exit_triple_fault(struct vcpu *v)

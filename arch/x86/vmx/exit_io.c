@@ -23,7 +23,7 @@ void vmx_exit_io(struct vcpu *v)
 		return;
 	}
 	if (q & IOQ_IN) {
-		uint32_t value = 0xffffffffu; /* an unclaimed port floats high */
+		uint32_t value = 0;
 		domain_port_io(v->dom, port, size, false, &value);
 		*rax = (*rax & ~(uint64_t)mask) | (value & mask);
 	} else {

@@ -2,6 +2,7 @@
  * counted per basic reason by the run loop before dispatch. */
 #include "arch/x86/vmx/vmx_exit.h"
 #include "arch/x86/vmx/vmcs.h"
+#include "arch/x86/vmx/vmx_controls.h"
 #include "hv/log.h"
 
 static const vmx_exit_handler exit_table[VMX_EXIT_STATS_SLOTS] = {
@@ -16,11 +17,20 @@ static const vmx_exit_handler exit_table[VMX_EXIT_STATS_SLOTS] = {
 	[VMX_EXIT_REASON_VMCALL] = vmx_exit_vmcall,
 	[VMX_EXIT_REASON_CR_ACCESS] = vmx_exit_cr_access,
 	[VMX_EXIT_REASON_XSETBV] = vmx_exit_xsetbv,
+	[VMX_EXIT_REASON_INTR_WINDOW] = vmx_exit_window,
+	[VMX_EXIT_REASON_NMI_WINDOW] = vmx_exit_window,
 };
 
+/* The emulated instruction is done: move past it and end any STI or MOV-SS
+ * shadow it stood in, as executing it would have (SDM 3C 27.3.1.5). */
 void vmx_skip_instruction(void)
 {
+	uint64_t blocking = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+
 	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
+	if (blocking & (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS))
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
+			   blocking & ~(uint64_t)(VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS));
 }
 
 void vmx_dump_guest(const struct vcpu *v, uint32_t reason)

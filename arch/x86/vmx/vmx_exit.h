@@ -25,5 +25,6 @@ void vmx_exit_ept_misconfig(struct vcpu *v);
 void vmx_exit_vmcall(struct vcpu *v);
 void vmx_exit_cr_access(struct vcpu *v);
 void vmx_exit_xsetbv(struct vcpu *v);
+void vmx_exit_window(struct vcpu *v);
 
 #endif

@@ -9,6 +9,7 @@
 #include "arch/x86/vmx/vmx_exit.h"
 #include "arch/x86/vmx/vmx_guest_state.h"
 #include "arch/x86/vmx/vmx_insn.h"
+#include "arch/x86/vmx/vmx_intr.h"
 #include "hv/arch_domain.h"
 #include "hv/format.h"
 #include "hv/log.h"
@@ -187,6 +188,7 @@ void arch_vcpu_run(struct vcpu *v)
 			domain_end(d, DOMAIN_END_ENTRY_FAILED, 0);
 			break;
 		}
+		vmx_intr_before_entry(v);
 		vmx_event_before_entry(v);
 		irq_disable();
 		int status = vmx_enter_guest(&v->arch.regs, v->arch.launched);
