@@ -1,6 +1,7 @@
-/* Test-guest exception handling: an IDT whose every exception vector reports
- * "FAIL: exception <n> at <ip>" and ends the domain with status 0x80 + n, so
- * a guest bug shows up as a named failure, not as a triple fault. */
+/* Test-guest interrupt and exception handling: an IDT whose every exception
+ * vector reports "FAIL: exception <n> at <ip>" and ends the domain with status
+ * 0x80 + n (so a guest bug shows up as a named failure, not as a triple
+ * fault), while NMIs and interrupts are counted per vector. */
 #include "hvtest.h"
 
 #define STUB_SIZE 16
@@ -25,7 +26,16 @@ struct gate {
 #define GATE_TYPE 0x8e /* present 32-bit interrupt gate */
 #endif
 
-static struct gate idt[32] __attribute__((aligned(16)));
+static struct gate idt[256] __attribute__((aligned(16)));
+
+volatile uint32_t guest_irq_count[256];
+
+void guest_interrupt(uintptr_t vector);
+
+void guest_interrupt(uintptr_t vector)
+{
+	guest_irq_count[vector & 0xff]++;
+}
 
 void guest_exceptions_init(void)
 {
@@ -36,7 +46,7 @@ void guest_exceptions_init(void)
 	} __attribute__((packed)) idtr = {sizeof(idt) - 1, (uintptr_t)idt};
 
 	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
-	for (int v = 0; v < 32; v++) {
+	for (int v = 0; v < 256; v++) {
 		uintptr_t h = (uintptr_t)exception_stubs + (uintptr_t)v * STUB_SIZE;
 		idt[v].off_lo = (uint16_t)h;
 		idt[v].sel = cs;

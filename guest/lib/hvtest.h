@@ -35,10 +35,26 @@ void con_put_hex(uint64_t v);
 /* "PASS: name" or "FAIL: name" on the console; returns ok. */
 bool check(bool ok, const char *name);
 __attribute__((noreturn)) void hv_exit(uint32_t status);
-/* Installs handlers for the 32 exception vectors (the start code does this
- * before guest_main): a fault is reported and ends the domain with status
- * 0x80 + vector. */
+/* Installs handlers for all 256 vectors (the start code does this before
+ * guest_main): an exception is reported and ends the domain with status
+ * 0x80 + vector; an NMI or interrupt is counted in guest_irq_count[]. */
 void guest_exceptions_init(void);
+extern volatile uint32_t guest_irq_count[256];
+
+/* The hypervisor's test interrupt source (hv/vdev/test_devices.h). */
+#define HVTEST_IRQ_PORT 0x520
+#define HVTEST_IRQ_REPEAT_PORT 0x524
+#define HVTEST_IRQ_NMI (1u << 8)
+#define HVTEST_IRQ_DELAY_SHIFT 9
+static inline void test_irq_arm(uint8_t vector, uint32_t delay_us, uint32_t repeats)
+{
+	outl(HVTEST_IRQ_REPEAT_PORT, repeats);
+	outl(HVTEST_IRQ_PORT, vector | (delay_us << HVTEST_IRQ_DELAY_SHIFT));
+}
+static inline void test_nmi_arm(uint32_t delay_us)
+{
+	outl(HVTEST_IRQ_PORT, HVTEST_IRQ_NMI | (delay_us << HVTEST_IRQ_DELAY_SHIFT));
+}
 
 /* Calls fn(arg); returns -1 when it completes, or the vector of the
  * exception it raised (the rest of fn is skipped). For checks that expect
