@@ -66,5 +66,19 @@ UNIT_TESTS += iobus mmiobus
 iobus_SRCS := hv/iobus.c hv/format.c
 mmiobus_SRCS := hv/mmiobus.c hv/format.c
 
+# The guest MSR policy (allow-list, emulated values, validity checks) and the
+# VMX MSR bitmap it programs.
+UNIT_TESTS += msr_bitmap msr_policy
+msr_bitmap_SRCS := arch/x86/msr_bitmap.c
+msr_policy_SRCS := arch/x86/msr_policy.c arch/x86/msr_policy_apic.c arch/x86/msr_policy_mtrr.c \
+	arch/x86/msr_bitmap.c
+
 UNIT_TESTS += test_devices
 test_devices_SRCS := hv/vdev/test_devices.c hv/iobus.c hv/format.c
+
+# The guest CPUID policy (allow-list, synthesized leaves, invariant checker)
+# on recorded host CPUID dumps; tsc_math.c reads its leaf 15H back.
+UNIT_TESTS += cpuid_policy
+cpuid_policy_SRCS := arch/x86/cpuid_policy.c arch/x86/cpuid_features.c \
+	arch/x86/cpuid_requirements.c arch/x86/cpuid_leaves.c arch/x86/cpuid_policy_check.c \
+	arch/x86/tsc_math.c hv/format.c tests/fixtures/cpuid/cpuid_fixture.c
