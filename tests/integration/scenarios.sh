@@ -276,15 +276,32 @@ HYPERVISOR_DEPENDENT_CHECKS=(
 	"console write of a wrapping length: EINVAL" "unknown hypercall: ENOSYS"
 )
 
-scenario_qemu_native_negative_control() {
-	boot --emu qemu --native-kernel build/guest/hypercalls.elf --timeout $QEMU_TIMEOUT
-	local lines check
+# The CPUID/MSR checks that only this hypervisor makes true (QEMU's TCG
+# reads unknown MSRs as 0 and has its own signature and leaves).
+CPUIDMSR_HYPERVISOR_DEPENDENT=(
+	"CPUID hypervisor signature HVResearch" "CPUID 15H crystal ratio matches 16H"
+	"RDMSR of an unknown MSR raises #GP" "WRMSR of an unknown MSR raises #GP"
+	"IA32_FEATURE_CONTROL reads locked, VMX off"
+)
+
+# expect_native_fails KERNEL CHECK...: booted natively, each CHECK FAILs.
+expect_native_fails() {
+	local kernel=$1 lines check
+	shift
+	boot --emu qemu --native-kernel "$kernel" --timeout $QEMU_TIMEOUT
 	lines=$(tr -d '\r' <"$LOG")
-	for check in "${HYPERVISOR_DEPENDENT_CHECKS[@]}"; do
+	for check in "$@"; do
 		grep -qxF "FAIL: $check" <<<"$lines" || { echo "natively, '$check' did not FAIL"; return 1; }
 	done
+}
+
+scenario_qemu_native_negative_control() {
+	expect_native_fails build/guest/hypercalls.elf "${HYPERVISOR_DEPENDENT_CHECKS[@]}"
+	local lines
+	lines=$(tr -d '\r' <"$LOG")
 	grep -qxF "PASS: VMMCALL raises #UD" <<<"$lines" || { echo "natively, VMMCALL did not raise #UD"; return 1; }
 	! grep -q "^PASS: hypercall" <<<"$lines" || { echo "a hypercall check passed without a hypervisor"; return 1; }
+	expect_native_fails build/guest/cpuidmsr.elf "${CPUIDMSR_HYPERVISOR_DEPENDENT[@]}"
 }
 
 # Interrupt delivery from the test interrupt source (HLT wake-up, the
@@ -313,6 +330,29 @@ scenario_bochs_interrupts_and_port_sweep() {
 		[ "${ticks:-0}" -gt 0 ] || { echo "no host timer ticks logged while $name ran"; return 1; }
 	done
 	expect '^hv: dom2 portsweep: .*unclaimed port accesses=131046,'
+	expect_domain_passed hello32
+	expect_last '^hv: poweroff$'
+}
+
+# CPUID (default deny, state-dependent bits, synthesized leaves) and MSRs
+# (allow-list, #GP for the rest, values that read back), from inside.
+CPUIDMSR_CHECKS=(
+	"CPUID hides VMX" "CPUID hypervisor bit set" "CPUID hypervisor signature HVResearch"
+	"CPUID 15H crystal ratio matches 16H" "CPUID OSXSAVE clear while CR4.OSXSAVE is"
+	"CPUID OSXSAVE follows CR4.OSXSAVE" "CPUID 0DH size follows XCR0"
+	"RDMSR of an unknown MSR raises #GP" "WRMSR of an unknown MSR raises #GP"
+	"IA32_FEATURE_CONTROL reads locked, VMX off" "EFER readable" "EFER reserved bit raises #GP"
+	"PAT powers on" "PAT write reads back" "PAT reserved type raises #GP" "STAR write reads back"
+)
+
+scenario_bochs_cpuid_and_msrs() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "$CHECK_ALL domains=/domains/cpuidmsr.cfg,/domains/hello32.cfg"
+	local check
+	for check in "${CPUIDMSR_CHECKS[@]}"; do
+		expect "^hv: dom1 cpuidmsr: PASS: $check$"
+	done
+	expect_domain_passed cpuidmsr
 	expect_domain_passed hello32
 	expect_last '^hv: poweroff$'
 }

@@ -1,20 +1,59 @@
-/* CPUID exits: the host's answer with VMX hidden and the hypervisor bit set.
- * (The per-domain allow-list policy replaces this with the exit-handler work.) */
+/* CPUID exits: answered by the default-deny policy in arch/x86/cpuid_policy*
+ * from the host's values, what this hypervisor enables and handles, and the
+ * vCPU's own state at this moment (CR4.OSXSAVE/OSPKE, XCR0, APIC ID). */
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpuid_policy.h"
+#include "arch/x86/fpu.h"
+#include "arch/x86/tsc.h"
+#include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_exit.h"
+#include "arch/x86/vmx/vmx_guest_state.h"
 
-#define CPUID1_ECX_HIDE CPUID1_ECX_VMX
+#define CR4_OSXSAVE_BIT (1u << 18)
+#define CR4_PKE_BIT (1u << 22)
+
+static void host_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4], void *ctx)
+{
+	struct cpuid_regs r = cpuid_count(leaf, sub);
+	out[0] = r.eax;
+	out[1] = r.ebx;
+	out[2] = r.ecx;
+	out[3] = r.edx;
+}
+
+/* What the guest gets today: PAT and EFER.NXE through the VMCS, nothing
+ * whose control is off (RDTSCP, INVPCID, XSAVES) or whose MSRs or devices
+ * do not exist yet (MTRR, MCA, PMU, TSC deadline, x2APIC, speculation
+ * controls). One vCPU runs until the scheduler exists. */
+static struct cpuid_platform platform_for(void)
+{
+	return (struct cpuid_platform){
+		.msr_pat = true,
+		.msr_efer_nx = cpuid(0x80000001).edx & CPUID80000001_EDX_NX,
+		.vcpus = 1,
+		.tsc_khz = tsc_khz,
+		.xcr0_supported = fpu_host_xcr0(),
+	};
+}
 
 void vmx_exit_cpuid(struct vcpu *v)
 {
 	uint64_t *r = v->arch.regs.gpr;
-	struct cpuid_regs c = cpuid_count((uint32_t)r[GUEST_REG_RAX], (uint32_t)r[GUEST_REG_RCX]);
+	const struct cpuid_platform p = platform_for();
+	uint64_t cr4 = vmx_guest_visible_cr4();
+	const struct cpuid_vcpu_state s = {
+		.apic_id = v->id,
+		.apic_enabled = false, /* the virtual LAPIC comes with the virtual PC */
+		.cr4_osxsave = cr4 & CR4_OSXSAVE_BIT,
+		.cr4_ospke = cr4 & CR4_PKE_BIT,
+		.xcr0 = v->arch.ctx.xcr0,
+	};
+	uint32_t out[4];
 
-	if ((uint32_t)r[GUEST_REG_RAX] == 1)
-		c.ecx = (c.ecx & ~CPUID1_ECX_HIDE) | CPUID1_ECX_HYPERVISOR;
-	r[GUEST_REG_RAX] = c.eax;
-	r[GUEST_REG_RBX] = c.ebx;
-	r[GUEST_REG_RCX] = c.ecx;
-	r[GUEST_REG_RDX] = c.edx;
+	cpuid_policy_eval(host_cpuid, NULL, &p, &s, (uint32_t)r[GUEST_REG_RAX], (uint32_t)r[GUEST_REG_RCX], out);
+	r[GUEST_REG_RAX] = out[0];
+	r[GUEST_REG_RBX] = out[1];
+	r[GUEST_REG_RCX] = out[2];
+	r[GUEST_REG_RDX] = out[3];
 	vmx_skip_instruction();
 }

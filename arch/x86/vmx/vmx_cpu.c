@@ -4,6 +4,7 @@
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/msr_policy.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "arch/x86/vmx/vmx_probe.h"
@@ -81,7 +82,9 @@ static bool vmx_global_setup(const struct vmx_caps *caps)
 		return false;
 	}
 	memset(phys_to_virt(io_bitmaps), 0xff, 2 * PAGE_SIZE);
-	memset(phys_to_virt(msr_bitmap), 0xff, PAGE_SIZE);
+	/* FS/GS bases live in the VMCS and KERNEL_GS_BASE in the switched
+	 * context, so those pass through; every other MSR exits. */
+	msr_policy_bitmap(phys_to_virt(msr_bitmap), true);
 	active_caps = caps;
 	return true;
 }

@@ -13,8 +13,8 @@ bool vmx_cpu_is_on(unsigned int cpu_id);
 /* What every VMCS is built from, fixed once VMX is on. */
 const struct vmx_caps *vmx_active_caps(void);
 const struct vmx_exec_controls *vmx_active_controls(void);
-/* Pages shared by every VMCS: I/O bitmaps A and B, the MSR bitmap. All ones
- * for now (every access exits); per-domain bitmaps come with device models. */
+/* Pages shared by every VMCS: I/O bitmaps A and B (all ones: every port
+ * access exits), and the MSR bitmap from the MSR policy. */
 paddr_t vmx_io_bitmap(int which);
 paddr_t vmx_msr_bitmap(void);
 

@@ -13,7 +13,7 @@
  * the CPU has them, else I/O exits unconditionally and every MSR access
  * exits anyway. */
 #define PROC_REQUIRED (VMX_PROC_HLT_EXITING | VMX_PROC_SECONDARY_CTLS)
-#define PROC_OPTIONAL (VMX_PROC_IO_BITMAPS | VMX_PROC_MSR_BITMAPS)
+#define PROC_OPTIONAL (VMX_PROC_IO_BITMAPS | VMX_PROC_MSR_BITMAPS | VMX_PROC_TSC_OFFSETTING)
 #define PROC2_REQUIRED (VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED_GUEST)
 #define PROC2_OPTIONAL (VMX_PROC2_VPID)
 /* EFER and PAT are switched by the VMCS, not by hand. */

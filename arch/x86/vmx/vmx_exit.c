@@ -18,6 +18,8 @@ static const vmx_exit_handler exit_table[VMX_EXIT_STATS_SLOTS] = {
 	[VMX_EXIT_REASON_CR_ACCESS] = vmx_exit_cr_access,
 	[VMX_EXIT_REASON_XSETBV] = vmx_exit_xsetbv,
 	[VMX_EXIT_REASON_INTR_WINDOW] = vmx_exit_window,
+	[VMX_EXIT_REASON_RDMSR] = vmx_exit_rdmsr,
+	[VMX_EXIT_REASON_WRMSR] = vmx_exit_wrmsr,
 	[VMX_EXIT_REASON_NMI_WINDOW] = vmx_exit_window,
 };
 

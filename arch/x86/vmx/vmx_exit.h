@@ -26,5 +26,7 @@ void vmx_exit_vmcall(struct vcpu *v);
 void vmx_exit_cr_access(struct vcpu *v);
 void vmx_exit_xsetbv(struct vcpu *v);
 void vmx_exit_window(struct vcpu *v);
+void vmx_exit_rdmsr(struct vcpu *v);
+void vmx_exit_wrmsr(struct vcpu *v);
 
 #endif

@@ -170,3 +170,19 @@ void vmx_write_guest_state(const struct vcpu_boot_state *b)
 		break;
 	}
 }
+
+static uint64_t visible(uint32_t value_field, uint32_t mask_field, uint32_t shadow_field)
+{
+	uint64_t mask = vmcs_read(mask_field);
+	return (vmcs_read(value_field) & ~mask) | (vmcs_read(shadow_field) & mask);
+}
+
+uint64_t vmx_guest_visible_cr0(void)
+{
+	return visible(VMCS_GUEST_CR0, VMCS_CR0_GUEST_HOST_MASK, VMCS_CR0_READ_SHADOW);
+}
+
+uint64_t vmx_guest_visible_cr4(void)
+{
+	return visible(VMCS_GUEST_CR4, VMCS_CR4_GUEST_HOST_MASK, VMCS_CR4_READ_SHADOW);
+}

@@ -73,6 +73,20 @@ static void apply_test_fault(const struct vcpu *v)
 	}
 }
 
+/* What the guest's CPUID offers decides which MSRs exist for it. No virtual
+ * LAPIC, MTRRs, TSC deadline or speculation controls are offered yet. */
+static void msr_platform_for(const struct vcpu *v, struct msr_platform *p)
+{
+	uint32_t widths = cpuid(0x80000008).eax;
+
+	*p = (struct msr_platform){
+		.bsp = v->id == 0,
+		.nx = cpuid(0x80000001).edx & CPUID80000001_EDX_NX,
+		.pa_bits = (uint8_t)widths,
+		.la_bits = (uint8_t)(widths >> 8),
+	};
+}
+
 int arch_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *boot, char *err, size_t errlen)
 {
 	const struct vmx_caps *caps = vmx_active_caps();
@@ -104,6 +118,8 @@ int arch_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *boot, char *err
 	write_controls(v, boot->mode == VCPU_BOOT_LONG64);
 	vmx_write_host_state();
 	vmx_write_guest_state(boot);
+	msr_platform_for(v, &v->arch.msr_platform);
+	msr_vcpu_state_init(&v->arch.msr_platform, &v->arch.msr);
 	v->arch.regs.gpr[GUEST_REG_RAX] = boot->rax;
 	v->arch.regs.gpr[GUEST_REG_RBX] = boot->rbx;
 	apply_test_fault(v);

@@ -4,6 +4,7 @@
 #define ARCH_X86_VMX_VMX_VCPU_H
 
 #include "arch/x86/guest_context.h"
+#include "arch/x86/msr_policy.h"
 #include "arch/x86/vmx/guest_regs.h"
 #include "arch/x86/vmx/vmx_event.h"
 
@@ -17,6 +18,8 @@ struct vcpu_arch {
 	struct guest_regs regs;
 	struct guest_context ctx; /* what neither the VMCS nor entry.S switch */
 	struct vmx_event event;   /* to deliver at the next entry */
+	struct msr_platform msr_platform; /* what the guest's CPUID offers */
+	struct msr_vcpu_state msr;        /* the emulated MSRs */
 	uint64_t exit_counts[VMX_EXIT_STATS_SLOTS];
 };
 
