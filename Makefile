@@ -91,7 +91,7 @@ test: $(BUILD)/.setup-test
 	tests/run-tests.sh --unit $(UNIT_BINS) --fuzz --integration
 
 bench: $(BUILD)/.setup-test
-	$(MAKE) iso
+	$(MAKE) iso $(TEST_ISO)
 	tools/bench.sh
 
 setup:

@@ -5,6 +5,7 @@
 # host CPU-seconds. In Bochs (clock: sync=none) the TSC counts emulated
 # instructions, so the first two columns are exact and repeatable; host
 # seconds depend on the machine and its load.
+# Then guest-measured exit round trips (CPUID, VMCALL, port read) in Bochs.
 #   tools/bench.sh [RUNS]          (default 3; results also in build/bench.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,4 +42,17 @@ median() { sort -n | awk '{v[NR]=$1} END {print (NR ? v[int((NR+1)/2)] : "-")}';
 			"$(printf '%s\n' "${cpu[@]}" | median)"
 	done
 	echo "(medians; hv_boot_us and tsc_at_entry are emulated time in Bochs, host time in QEMU)"
+	echo
+	# Exit round trips, measured inside a guest (guest/tests/exitbench.c).
+	model=corei7_skylake_x
+	bochs_version=$(dpkg-query -W -f='${Version}' bochs 2>/dev/null || echo unknown)
+	log=$(mktemp)
+	tools/hvrun --iso build/hv-test.iso --emu bochs --model $model --cpus 1 --timeout 300 \
+		--cmdline "domains=/domains/exitbench.cfg" --log "$log" >/dev/null 2>&1 || true
+	echo "exit round trips, guest TSC ticks per operation (minimum of 5 batches of 200)"
+	echo "Bochs $bochs_version, cpu model $model, ips=50000000, clock: sync=none:"
+	echo "a tick is one emulated instruction, an instruction-count proxy for the exit path, not hardware latency"
+	tr -d '\r' <"$log" | sed -n 's/^hv: dom[0-9]* exitbench: bench \(.*\) ticks=\([0-9]*\)$/  \1 \2/p' |
+		awk '{printf "  %-12s %8s ticks\n", $1, $2}'
+	rm -f "$log"
 } | tee "$out"
