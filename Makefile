@@ -71,9 +71,11 @@ UNIT_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -I. \
 	-DHV_HOST_TEST -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 UNIT_BINS := $(patsubst %,$(BUILD)/unit/test_%,$(UNIT_TESTS))
+# Any header may change what a test compiles to: rebuild on all of them.
+UNIT_HEADERS := $(shell find hv arch drivers include tests -name '*.h')
 
 define unit_rule
-$(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $$(wildcard tests/unit/*.h tests/fixtures/*/*.h) | $(BUILD)/.setup-test
+$(BUILD)/unit/test_$(1): tests/unit/test_$(1).c $$($(1)_SRCS) $(UNIT_HEADERS) | $(BUILD)/.setup-test
 	@mkdir -p $$(dir $$@)
 	$$(HOSTCC) $$(UNIT_CFLAGS) -o $$@ tests/unit/test_$(1).c $$($(1)_SRCS) -lcmocka
 endef

@@ -42,6 +42,13 @@ static int domain_create(struct domain *d, const struct mb2_info *mb, char *err,
 	struct vcpu_boot_state boot;
 	uint64_t pages = d->cfg.memory_mib * (MIB / PAGE_SIZE);
 
+	/* RAM is one block from guest-physical 0; it may not reach the device
+	 * region below 4 GiB (RAM above the hole comes with larger guests). */
+	if (pages * PAGE_SIZE > TEST_MMIO_BASE) {
+		fmt_snprintf(err, errlen, "memory: %lu MiB would overlap the device region at %#llx",
+			     d->cfg.memory_mib, TEST_MMIO_BASE);
+		return -1;
+	}
 	d->ram_hpa = mm_alloc_pages_aligned(pages, RAM_ALIGN_PAGES);
 	if (d->ram_hpa == PADDR_INVALID) {
 		fmt_snprintf(err, errlen, "no %lu MiB of contiguous free memory (free: %lu MiB)",
@@ -66,7 +73,8 @@ static bool domain_run_one(const struct mb2_info *mb, const char *cfg_name)
 
 	memset(d, 0, sizeof(*d));
 	if (!boot_module_find(mb, cfg_name, &cfg)) {
-		log_err("domain %s: no boot module of that name", cfg_name);
+		log_err("domain %s: no boot module of that name%s", cfg_name,
+			mb->modules_dropped ? " (boot modules beyond the limit were dropped)" : "");
 		return false;
 	}
 	if (domain_config_parse(cfg_name, cfg.data, cfg.len, &d->cfg, err, sizeof(err))) {

@@ -31,7 +31,7 @@
 #define MB2_RSDP_V1_LEN 20
 #define MB2_RSDP_V2_LEN 36
 
-#define MB2_MAX_MODULES 32
+#define MB2_MAX_MODULES 128
 
 struct mb2_fixed {
 	uint32_t total_size;

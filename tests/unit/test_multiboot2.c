@@ -243,8 +243,9 @@ static void test_modules_overflow(void **state)
 	assert_int_equal(mb2_parse(b.buf, &info, NULL, 0), 0);
 	assert_int_equal(info.nmodules, MB2_MAX_MODULES);
 	assert_int_equal(info.modules_dropped, 3);
-	assert_string_equal(info.modules[MB2_MAX_MODULES - 1].string, "m31");
-	assert_int_equal(info.modules[MB2_MAX_MODULES - 1].start, 0x1000000 + 31 * 0x1000);
+	snprintf(name, sizeof(name), "m%u", MB2_MAX_MODULES - 1);
+	assert_string_equal(info.modules[MB2_MAX_MODULES - 1].string, name);
+	assert_int_equal(info.modules[MB2_MAX_MODULES - 1].start, 0x1000000 + (MB2_MAX_MODULES - 1) * 0x1000);
 }
 
 static void test_module_errors(void **state)
