@@ -111,9 +111,11 @@ int domain_devices_init(struct domain *d, char *err, size_t errlen)
 	const struct test_device_hooks hooks = {hook_console, hook_exit, hook_arm_timer, hook_raise, d};
 
 	port_bus_init(&d->ports);
+	mmio_bus_init(&d->mmio);
 	d->testdev_timer = (struct timer_event){.fn = testdev_timer_fired, .arg = d};
 	d->tick = (struct timer_event){.fn = tick_fired, .arg = d};
-	if (test_devices_attach(&d->testdev, &d->ports, &hooks, err, errlen))
+	if (test_devices_attach(&d->testdev, &d->ports, &hooks, err, errlen) ||
+	    test_mmio_attach(&d->test_mmio, &d->mmio, err, errlen))
 		return -1;
 	timer_arm_us(&d->tick, TICK_US);
 	return 0;

@@ -7,8 +7,10 @@
 #include "arch/x86/vmx/vmx_domain.h"
 #include "hv/domain_config.h"
 #include "hv/iobus.h"
+#include "hv/mmiobus.h"
 #include "hv/vcpu.h"
 #include "hv/vdev/test_devices.h"
+#include "hv/vdev/test_mmio.h"
 
 enum domain_end_reason {
 	DOMAIN_RUNNING,
@@ -39,6 +41,8 @@ struct domain {
 	char console[DOMAIN_CONSOLE_LINE_MAX];
 	size_t console_len;
 	struct port_bus ports;
+	struct mmio_bus mmio;
+	struct test_mmio test_mmio;
 	uint64_t unclaimed_port_accesses;
 	struct test_devices testdev;
 	struct timer_event testdev_timer;

@@ -3,6 +3,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_intr.h"
+#include "arch/x86/vmx/vmx_mmio.h"
 #include "arch/x86/vmx/vmx_exit.h"
 #include "hv/log.h"
 
@@ -63,6 +64,14 @@ void vmx_exit_ept_violation(struct vcpu *v)
 	uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
 	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDR);
 	const char *access = (q & 4) ? "execute" : (q & 2) ? "write" : "read";
+
+	/* A data access to a device's region is emulated; fetching code from
+	 * MMIO is not supported and ends the domain like any bad access. */
+	if (!(q & 4) && mmio_bus_find(&v->dom->mmio, gpa, 1).region) {
+		if (!vmx_emulate_mmio(v, gpa))
+			domain_end(v->dom, DOMAIN_END_BAD_ACCESS, 0);
+		return;
+	}
 
 	log_err("dom%u %s: bad access: %s of guest-physical %#lx (rip=%#lx), outside its RAM and devices",
 		v->dom->id, v->dom->cfg.name, access, gpa, vmcs_read(VMCS_GUEST_RIP));

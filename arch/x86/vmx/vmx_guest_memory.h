@@ -1,0 +1,24 @@
+/* Reading guest memory by linear address, as the guest's own paging maps
+ * it: for the instruction fetches and string operations the hypervisor
+ * emulates. */
+#ifndef ARCH_X86_VMX_VMX_GUEST_MEMORY_H
+#define ARCH_X86_VMX_VMX_GUEST_MEMORY_H
+
+#include "hv/emul/decode_mov.h"
+#include "hv/emul/pagewalk.h"
+
+struct vcpu;
+
+/* The guest's paging state from the current VMCS. */
+void vmx_guest_paging(struct pw_regs *regs);
+/* The mode the guest executes in (CS.L, CS.D). */
+enum mov_mode vmx_guest_code_mode(void);
+
+/* Copy len bytes (at most a page) at linear into buf. Returns the number of
+ * bytes copied: fewer than len when the range runs into a page that is not
+ * mapped or not RAM (a fetch past the end is not an error yet: the decoder
+ * decides whether it needed those bytes). */
+size_t vmx_guest_read_linear(const struct vcpu *v, uint64_t linear, void *buf, size_t len,
+			     bool fetch);
+
+#endif
