@@ -5,7 +5,8 @@
 # host CPU-seconds. In Bochs (clock: sync=none) the TSC counts emulated
 # instructions, so the first two columns are exact and repeatable; host
 # seconds depend on the machine and its load.
-# Then guest-measured exit round trips (CPUID, VMCALL, port read) in Bochs.
+# Then guest-measured exit round trips (CPUID, VMCALL, port read, MMIO read)
+# in Bochs.
 #   tools/bench.sh [RUNS]          (default 3; results also in build/bench.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -356,3 +356,29 @@ scenario_bochs_cpuid_and_msrs() {
 	expect_domain_passed hello32
 	expect_last '^hv: poweroff$'
 }
+
+# MMIO through the guest's own 4-level paging to the test device; hostile
+# guests: an instruction straddling the end of RAM, thousands of fuzzed
+# hypercalls. Each ends only itself; the next domain still passes.
+MMIO_CHECKS=(
+	"MMIO ID register reads HVMM" "MMIO 64-bit write reads back" "MMIO 16-bit write merges"
+	"MMIO byte read" 'MMIO read through base\+index\*8' "MMIO MOVZX" "MMIO access counter"
+)
+
+scenario_bochs_mmio_and_hostile_guests() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "$CHECK_ALL domains=/domains/mmio.cfg,/domains/straddle.cfg,/domains/hcfuzz.cfg,/domains/hello32.cfg"
+	local check
+	for check in "${MMIO_CHECKS[@]}"; do
+		expect "^hv: dom1 mmio: PASS: $check$"
+	done
+	expect_domain_passed mmio
+	expect '^hv: dom2 straddle: bad access: execute of guest-physical 0x800000 '
+	expect '^hv: dom2 straddle ended: bad-access '
+	expect '^hv: dom3 hcfuzz: PASS: survived fuzzed hypercalls$'
+	expect '^hv: dom3 hcfuzz: still alive after the fuzzing$'
+	expect_domain_passed hcfuzz
+	expect_domain_passed hello32
+	expect '^hv: domains: 4 ran, 0 refused'
+	expect_last '^hv: poweroff$'
+}
