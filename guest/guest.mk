@@ -12,7 +12,8 @@ GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
 GUEST_LDFLAGS := -z noexecstack --no-warn-rwx-segments
 GUEST32 := hello32 memfill memscan badaccess triplefault halt exception hypercalls interrupts portsweep cpuidmsr exitbench straddle hcfuzz
 GUEST64 := hello64 ctxfill ctxscan mmio
-GUEST_BINS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST32) $(GUEST64)) $(GUEST_DIR)/realmode.bin
+GUEST_BINS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST32) $(GUEST64)) $(GUEST_DIR)/realmode.bin \
+	$(GUEST_DIR)/modewalk.bin
 GUEST_CONFIGS := $(sort $(wildcard guest/tests/*.cfg))
 
 $(GUEST_DIR)/obj32/%.o: guest/*/%.c $(wildcard guest/lib/*.h guest/tests/*.h)
@@ -52,6 +53,13 @@ $(GUEST_DIR)/realmode.bin: guest/tests/realmode.S
 	@echo "  AS16    $<"
 	@$(CC) -m32 -c $< -o $(GUEST_DIR)/realmode.o
 	@ld -m elf_i386 -Ttext=0 --oformat binary -o $@ $(GUEST_DIR)/realmode.o
+
+# Linked where it runs: entered at 0000:8000, absolute addresses in every mode.
+$(GUEST_DIR)/modewalk.bin: guest/tests/modewalk.S
+	@mkdir -p $(dir $@)
+	@echo "  AS16    $<"
+	@$(CC) -m64 -c $< -o $(GUEST_DIR)/modewalk.o
+	@ld -m elf_x86_64 -Ttext=0x8000 --oformat binary -o $@ $(GUEST_DIR)/modewalk.o
 
 guests: $(GUEST_BINS)
 .SECONDARY:

@@ -345,14 +345,21 @@ CPUIDMSR_CHECKS=(
 	"PAT powers on" "PAT write reads back" "PAT reserved type raises #GP" "STAR write reads back"
 )
 
+# ... and a raw real-mode guest that walks real -> protected -> PAE -> long
+# mode through an intercepted EFER write.
 scenario_bochs_cpuid_and_msrs() {
 	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
-		--cmdline "$CHECK_ALL domains=/domains/cpuidmsr.cfg,/domains/hello32.cfg"
+		--cmdline "$CHECK_ALL domains=/domains/cpuidmsr.cfg,/domains/modewalk.cfg,/domains/hello32.cfg"
 	local check
 	for check in "${CPUIDMSR_CHECKS[@]}"; do
 		expect "^hv: dom1 cpuidmsr: PASS: $check$"
 	done
 	expect_domain_passed cpuidmsr
+	for check in "started in real mode" "protected mode" "PAE paging translates" \
+		"long mode with EFER.LMA set"; do
+		expect "^hv: dom2 modewalk: PASS: $check$"
+	done
+	expect_domain_passed modewalk
 	expect_domain_passed hello32
 	expect_last '^hv: poweroff$'
 }
