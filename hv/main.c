@@ -162,6 +162,10 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	if (!vmx_enable_all_cpus(&vmx.caps))
 		fatal("no CPU could enter VMX operation");
 	apply_entry_check(cmdline);
+	if (cmdline_has(cmdline, "vmx_mask_ins_outs_info")) {
+		log_info("vmx: test option: ignoring IA32_VMX_BASIC[54], INS/OUTS are decoded");
+		vmx_mask_ins_outs_info();
+	}
 	domains_run(&boot_info, cmdline);
 	power_off();
 }

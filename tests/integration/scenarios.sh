@@ -389,3 +389,33 @@ scenario_bochs_mmio_and_hostile_guests() {
 	expect '^hv: domains: 4 ran, 0 refused'
 	expect_last '^hv: poweroff$'
 }
+
+# String I/O, twice: with the CPU's INS/OUTS information (IA32_VMX_BASIC[54])
+# and with the hypervisor decoding the instruction itself.
+STRIO_CHECKS=(
+	"rep outsb moves ESI and clears ECX" "rep insb fills the buffer from the port"
+	"rep insb with DF=1 runs downwards" "insw from an unclaimed port reads all ones"
+)
+
+expect_strio_passed() {
+	local check
+	expect '^hv: dom1 strio: written by rep outsb$'
+	for check in "${STRIO_CHECKS[@]}"; do
+		expect "^hv: dom1 strio: PASS: $check$"
+	done
+	expect_domain_passed strio
+}
+
+scenario_bochs_string_io() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "$CHECK_ALL domains=/domains/strio.cfg"
+	expect_none 'test option'
+	expect_strio_passed
+}
+
+scenario_bochs_string_io_decoded() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "$CHECK_ALL vmx_mask_ins_outs_info domains=/domains/strio.cfg"
+	expect '^hv: vmx: test option: ignoring IA32_VMX_BASIC\[54\], INS/OUTS are decoded$'
+	expect_strio_passed
+}

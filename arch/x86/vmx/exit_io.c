@@ -1,12 +1,13 @@
 /* I/O instruction exits (qualification: SDM 3C 28.2.1, table "Exit
  * Qualification for I/O Instructions"). IN and OUT go to the domain's
- * ports; string I/O (INS/OUTS) comes with the instruction emulator. */
+ * ports; INS and OUTS are exit_io_string.c's. */
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_exit.h"
 
 #define IOQ_SIZE_MASK 0x7 /* 0: 1 byte, 1: 2 bytes, 3: 4 bytes */
 #define IOQ_IN (1u << 3)
 #define IOQ_STRING (1u << 4)
+#define IOQ_REP (1u << 5)
 #define IOQ_PORT_SHIFT 16
 
 void vmx_exit_io(struct vcpu *v)
@@ -18,8 +19,7 @@ void vmx_exit_io(struct vcpu *v)
 	uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 
 	if (q & IOQ_STRING) {
-		vmx_dump_guest(v, VMX_EXIT_REASON_IO);
-		domain_end(v->dom, DOMAIN_END_UNHANDLED_EXIT, 0);
+		vmx_exit_io_string(v, port, size, q & IOQ_IN, q & IOQ_REP);
 		return;
 	}
 	if (q & IOQ_IN) {

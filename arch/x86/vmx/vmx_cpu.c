@@ -61,6 +61,7 @@ static const struct vmx_caps *active_caps;
 static struct vmx_exec_controls active_controls;
 static paddr_t io_bitmaps, msr_bitmap;
 static enum vmx_entry_check entry_check = VMX_ENTRY_CHECK_LAUNCH;
+static bool ins_outs_info_masked;
 
 /* The controls every VMCS uses, and the shared all-ones bitmaps. */
 static bool vmx_global_setup(const struct vmx_caps *caps)
@@ -107,6 +108,16 @@ paddr_t vmx_io_bitmap(int which)
 paddr_t vmx_msr_bitmap(void)
 {
 	return msr_bitmap;
+}
+
+bool vmx_ins_outs_info_usable(void)
+{
+	return active_caps && active_caps->ins_outs_info && !ins_outs_info_masked;
+}
+
+void vmx_mask_ins_outs_info(void)
+{
+	ins_outs_info_masked = true;
 }
 
 void vmx_set_entry_check(enum vmx_entry_check mode)

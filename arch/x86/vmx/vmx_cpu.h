@@ -18,6 +18,12 @@ const struct vmx_exec_controls *vmx_active_controls(void);
 paddr_t vmx_io_bitmap(int which);
 paddr_t vmx_msr_bitmap(void);
 
+/* Whether INS/OUTS exits report address size and segment (IA32_VMX_BASIC
+ * bit 54); the test-only cmdline option vmx_mask_ins_outs_info makes the
+ * hypervisor decode them itself even when the CPU does. */
+bool vmx_ins_outs_info_usable(void);
+void vmx_mask_ins_outs_info(void);
+
 /* When the software VM-entry checker runs (cmdline vmentry_check=). */
 enum vmx_entry_check { VMX_ENTRY_CHECK_OFF, VMX_ENTRY_CHECK_LAUNCH, VMX_ENTRY_CHECK_ALWAYS };
 void vmx_set_entry_check(enum vmx_entry_check mode);

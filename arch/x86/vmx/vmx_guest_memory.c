@@ -62,3 +62,25 @@ size_t vmx_guest_read_linear(const struct vcpu *v, uint64_t linear, void *buf, s
 	}
 	return done;
 }
+
+bool vmx_guest_write_linear(const struct vcpu *v, uint64_t linear, const void *buf, size_t len)
+{
+	struct pw_regs regs;
+	struct pw_range range;
+	struct pw_fault fault;
+	struct pw_access acc = {.write = true, .fetch = false, .implicit_supervisor = false};
+	size_t done = 0;
+
+	vmx_guest_paging(&regs);
+	if (pw_translate_range(&regs, linear, len, acc, read_ram, v->dom, &range, &fault) != PW_OK)
+		return false;
+	for (unsigned i = 0; i < range.parts; i++)
+		if (!domain_gpa_is_ram(v->dom, range.part[i].gpa, range.part[i].len))
+			return false;
+	for (unsigned i = 0; i < range.parts; i++) {
+		memcpy(domain_gpa_to_host(v->dom, range.part[i].gpa), (const uint8_t *)buf + done,
+		       range.part[i].len);
+		done += range.part[i].len;
+	}
+	return true;
+}

@@ -20,5 +20,8 @@ enum mov_mode vmx_guest_code_mode(void);
  * decides whether it needed those bytes). */
 size_t vmx_guest_read_linear(const struct vcpu *v, uint64_t linear, void *buf, size_t len,
 			     bool fetch);
+/* Copy len bytes (at most a page) from buf to linear, with the guest's write
+ * permissions; false (nothing written) if any byte is not writable RAM. */
+bool vmx_guest_write_linear(const struct vcpu *v, uint64_t linear, const void *buf, size_t len);
 
 #endif
