@@ -21,6 +21,12 @@ run_scenario() {
 	77) status=skip ;;
 	*) status=fail ;;
 	esac
+	if [ $status = fail ]; then
+		# Keep the evidence: a later run of the same scenario overwrites $LOG.
+		mkdir -p "$LOG_DIR/failed"
+		cp "$LOG" "$LOG_DIR/failed/$name.log" 2>/dev/null || true
+		cp "$LOG.stderr" "$LOG_DIR/failed/$name.stderr" 2>/dev/null || true
+	fi
 	{
 		[ $status = pass ] || [ -z "$out" ] || sed 's/^/      /' <<<"$out"
 		case $status in
