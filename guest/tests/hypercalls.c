@@ -41,6 +41,17 @@ static long call(unsigned long nr, unsigned long a1, unsigned long a2)
 	return c.result;
 }
 
+static void vmxon(void *arg)
+{
+	uint64_t region = 0x200000;
+	__asm__ volatile("vmxon %0" : : "m"(region));
+}
+
+static void getsec(void *arg)
+{
+	__asm__ volatile("getsec" : : "a"(0));
+}
+
 static void vmmcall(void *arg)
 {
 	__asm__ volatile(".byte 0x0f, 0x01, 0xd9"); /* VMMCALL */
@@ -91,6 +102,10 @@ int guest_main(uint32_t magic, const void *info)
 	       "console write of a wrapping length: EINVAL");
 	expect(call(0x7fff, 1, 2) == HV_ENOSYS, "unknown hypercall: ENOSYS");
 	expect(guest_try(vmmcall, 0) == X86_UD, "VMMCALL raises #UD");
+	expect(guest_try(vmxon, 0) == X86_UD, "VMXON raises #UD (VMX not offered)");
+	expect(guest_try(getsec, 0) == X86_UD, "GETSEC raises #UD (SMX not offered)");
+	__asm__ volatile("invd");
+	expect(true, "INVD returns");
 	guest_ring3_init();
 	expect(guest_try(vmcall_from_ring3, 0) == X86_UD, "VMCALL from ring 3 raises #UD");
 	if (!hypervisor) {

@@ -247,7 +247,8 @@ HYPERCALL_CHECKS=(
 	"hypercall version" "hypercall domain id" "hypercall console write"
 	"console write from a wild address: EFAULT" "console write of a huge length: EINVAL"
 	"console write of a wrapping length: EINVAL" "unknown hypercall: ENOSYS"
-	"VMMCALL raises #UD" "VMCALL from ring 3 raises #UD" "setting CR4.VMXE raises #GP"
+	"VMMCALL raises #UD" "VMXON raises #UD \(VMX not offered\)" "GETSEC raises #UD \(SMX not offered\)"
+	"INVD returns" "VMCALL from ring 3 raises #UD" "setting CR4.VMXE raises #GP"
 	"setting reserved CR4 bit 31 raises #GP" "setting CR4.OSXSAVE works"
 	"XSETBV without x87 raises #GP" "XSETBV x87|SSE works"
 )

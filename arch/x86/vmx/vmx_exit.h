@@ -27,6 +27,8 @@ void vmx_exit_cr_access(struct vcpu *v);
 void vmx_exit_xsetbv(struct vcpu *v);
 void vmx_exit_window(struct vcpu *v);
 void vmx_exit_rdmsr(struct vcpu *v);
+void vmx_exit_not_offered(struct vcpu *v);
+void vmx_exit_invd(struct vcpu *v);
 void vmx_exit_io_string(struct vcpu *v, uint16_t port, unsigned int size, bool in, bool rep);
 void vmx_exit_wrmsr(struct vcpu *v);
 
