@@ -14,6 +14,7 @@ run_scenario() {
 	LOG="$LOG_DIR/$name.log"
 	SCENARIO=$name
 	: >"$LOG"
+	rm -f "$LOG.retried"
 	local out status
 	out=$( (set -e; "scenario_$name") 2>&1)
 	case $? in
@@ -26,11 +27,12 @@ run_scenario() {
 		mkdir -p "$LOG_DIR/failed"
 		cp "$LOG" "$LOG_DIR/failed/$name.log" 2>/dev/null || true
 		cp "$LOG.stderr" "$LOG_DIR/failed/$name.stderr" 2>/dev/null || true
+		cp "$LOG".*.out "$LOG".bochs.log "$LOG_DIR/failed/" 2>/dev/null || true
 	fi
 	{
 		[ $status = pass ] || [ -z "$out" ] || sed 's/^/      /' <<<"$out"
 		case $status in
-		pass) echo "ok:   boot $name ($((SECONDS - start))s)" ;;
+		pass) echo "ok:   boot $name ($((SECONDS - start))s)$([ -f "$LOG.retried" ] && echo ", retried once: the first console was empty, logs in $LOG_DIR/failed/")" ;;
 		skip) echo "skip: boot $name" ;;
 		*) echo "FAIL: boot $name (console: $LOG)" ;;
 		esac
@@ -40,9 +42,22 @@ run_scenario() {
 
 # boot ARGS...: tools/hvrun with a hard timeout, console into $LOG.
 # Fails when the emulator had to be killed: every scenario must end by itself.
+# A boot whose console stayed completely empty (hvrun status 1: not even the
+# hypervisor's first line) is retried once. Bochs with clock: sync=none is
+# deterministic, so a hypervisor bug would fail the retry too; this was seen
+# twice in many runs, cause not yet known. The retry is reported on the
+# scenario's line and the first attempt's logs are kept in failed/.
 boot() {
 	local rc=0
 	tools/hvrun --log "$LOG" "$@" >/dev/null 2>"$LOG.stderr" || rc=$?
+	if [ $rc -eq 1 ] && [ ! -s "$LOG" ]; then
+		mkdir -p "$LOG_DIR/failed"
+		cp "$LOG.stderr" "$LOG_DIR/failed/$SCENARIO.empty-console.stderr"
+		cp "$LOG".*.out "$LOG".bochs.log "$LOG_DIR/failed/" 2>/dev/null || true
+		echo "empty console" >"$LOG.retried"
+		rc=0
+		tools/hvrun --log "$LOG" "$@" >/dev/null 2>"$LOG.stderr" || rc=$?
+	fi
 	if [ $rc -eq 137 ]; then
 		echo "the emulator did not stop by itself (killed by the timeout)"
 		return 1
