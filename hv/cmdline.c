@@ -1,5 +1,6 @@
 /* The hypervisor command line: finds the last occurrence of a key and reads its
  * value in place, stripping quotes as it goes, so values need no copy. */
+#include "hv/ctype.h"
 #include "hv/cmdline.h"
 #include "hv/string.h"
 
@@ -85,18 +86,6 @@ bool cmdline_has(const char *cmdline, const char *key)
 	return cmdline_get(cmdline, key, NULL, 0);
 }
 
-/* The digit's value in base 16; 16 for anything that is not a hex digit. */
-static unsigned digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (unsigned)(c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (unsigned)(c - 'A' + 10);
-	return 16;
-}
-
 enum cmdline_result cmdline_get_u64(const char *cmdline, const char *key, uint64_t *out)
 {
 	struct value v;
@@ -118,7 +107,7 @@ enum cmdline_result cmdline_get_u64(const char *cmdline, const char *key, uint64
 	size_t digits = 0;
 	char c;
 	while ((c = value_next(&v))) {
-		unsigned d = digit_value(c);
+		unsigned d = hex_digit_value(c);
 		if (d >= base || n > (UINT64_MAX - d) / base)
 			return CMDLINE_BAD;
 		n = n * base + d;

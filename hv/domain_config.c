@@ -1,5 +1,6 @@
 /* Parses a domain configuration file (xl.cfg syntax) one line at a time into a
  * struct domain_config, stopping at the first error with "FILE:LINE: reason". */
+#include "hv/ctype.h"
 #include "hv/domain_config.h"
 #include "hv/format.h"
 #include "hv/string.h"
@@ -137,18 +138,6 @@ static bool is_name_char(char c)
 	return is_key_char(c) || c == '.' || c == '-';
 }
 
-/* 0..15 for a hex digit, 16 for anything else. */
-static unsigned digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (unsigned)(c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (unsigned)(c - 'A' + 10);
-	return 16;
-}
-
 static bool has_hex_prefix(const char *p, size_t n)
 {
 	return n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
@@ -177,7 +166,7 @@ static enum number parse_number(const char *p, size_t n, uint64_t *out)
 	if (n == 0)
 		return NUM_BAD;
 	for (size_t i = 0; i < n; i++) {
-		unsigned d = digit_value(p[i]);
+		unsigned d = hex_digit_value(p[i]);
 		if (d >= base)
 			return NUM_BAD;
 		if (v > (UINT64_MAX - d) / base)
@@ -297,7 +286,7 @@ static bool parse_hex16(const char *p, size_t n, uint16_t *out)
 	if (n == 0)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		unsigned d = digit_value(p[i]);
+		unsigned d = hex_digit_value(p[i]);
 		if (d >= 16)
 			return false;
 		v = v * 16 + d;

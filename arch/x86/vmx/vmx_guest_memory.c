@@ -42,19 +42,28 @@ enum mov_mode vmx_guest_code_mode(void)
 	return (ar & VMX_AR_DB) ? MOV_MODE_32 : MOV_MODE_16;
 }
 
-size_t vmx_guest_read_linear(const struct vcpu *v, uint64_t linear, void *buf, size_t len, bool fetch)
+/* Translate [linear, linear + len) as the guest's paging would for acc;
+ * returns how many leading parts translated (all on success). */
+static unsigned translate(const struct vcpu *v, uint64_t linear, size_t len, struct pw_access acc,
+			  struct pw_range *range)
 {
 	struct pw_regs regs;
-	struct pw_range range;
 	struct pw_fault fault;
-	struct pw_access acc = {.write = false, .fetch = fetch, .implicit_supervisor = false};
-	size_t done = 0;
 
 	vmx_guest_paging(&regs);
-	int res = pw_translate_range(&regs, linear, len, acc, read_ram, v->dom, &range, &fault);
-	/* All parts on success; on a translation failure the parts before the
-	 * failed one; nothing for a non-canonical or bad-length access. */
-	unsigned translated = res == PW_OK ? range.parts : res == PW_FAULT || res == PW_BAD_GPA ? range.failed : 0;
+	int res = pw_translate_range(&regs, linear, len, acc, read_ram, v->dom, range, &fault);
+	/* On a translation failure the parts before the failed one are good;
+	 * nothing is for a non-canonical or bad-length access. */
+	return res == PW_OK ? range->parts : res == PW_FAULT || res == PW_BAD_GPA ? range->failed : 0;
+}
+
+size_t vmx_guest_read_linear(const struct vcpu *v, uint64_t linear, void *buf, size_t len, bool fetch)
+{
+	struct pw_range range;
+	struct pw_access acc = {.write = false, .fetch = fetch, .implicit_supervisor = false};
+	unsigned translated = translate(v, linear, len, acc, &range);
+	size_t done = 0;
+
 	for (unsigned i = 0; i < translated; i++) {
 		if (!read_ram(range.part[i].gpa, (uint8_t *)buf + done, range.part[i].len, v->dom))
 			break;
@@ -65,14 +74,11 @@ size_t vmx_guest_read_linear(const struct vcpu *v, uint64_t linear, void *buf, s
 
 bool vmx_guest_write_linear(const struct vcpu *v, uint64_t linear, const void *buf, size_t len)
 {
-	struct pw_regs regs;
 	struct pw_range range;
-	struct pw_fault fault;
 	struct pw_access acc = {.write = true, .fetch = false, .implicit_supervisor = false};
 	size_t done = 0;
 
-	vmx_guest_paging(&regs);
-	if (pw_translate_range(&regs, linear, len, acc, read_ram, v->dom, &range, &fault) != PW_OK)
+	if (translate(v, linear, len, acc, &range) != range.parts)
 		return false;
 	for (unsigned i = 0; i < range.parts; i++)
 		if (!domain_gpa_is_ram(v->dom, range.part[i].gpa, range.part[i].len))
