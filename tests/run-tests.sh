@@ -38,7 +38,9 @@ done
 
 # Time-bounded fuzzing of the parsers that take untrusted input.
 if [ $run_fuzz -eq 1 ]; then
-	if tests/fuzz/run-fuzz.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	for target in domain_config x86emu; do
+		if tests/fuzz/run-fuzz.sh $target; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	done
 fi
 
 if [ $run_integration -eq 1 ]; then
