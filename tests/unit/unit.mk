@@ -88,3 +88,60 @@ cpuid_policy_SRCS := arch/x86/cpuid_policy.c arch/x86/cpuid_features.c \
 UNIT_TESTS += pagewalk decode_mov
 pagewalk_SRCS := hv/emul/pagewalk.c hv/emul/pagewalk_rights.c
 decode_mov_SRCS := hv/emul/decode_mov.c hv/emul/decode_mov_operands.c hv/format.c
+
+# The I/O APIC model on the MMIO bus.
+UNIT_TESTS += vdev_ioapic
+vdev_ioapic_SRCS := hv/vdev/ioapic.c hv/mmiobus.c hv/format.c
+
+# The 16550A UART model (COM ports): registers, FIFOs, interrupts, timeout.
+UNIT_TESTS += vdev_uart
+vdev_uart_SRCS := hv/vdev/uart16550.c hv/vdev/uart16550_rx.c hv/iobus.c hv/format.c
+
+# The PC platform's device models (hv/vdev/): CMOS RTC, ACPI PM registers,
+# PCI configuration mechanism #1 and the reset sources.
+UNIT_TESTS += vdev_rtc vdev_acpi_pm vdev_pci vdev_reset
+vdev_rtc_SRCS := hv/vdev/rtc.c hv/vdev/rtc_calendar.c hv/iobus.c hv/format.c
+vdev_acpi_pm_SRCS := hv/vdev/acpi_pm.c hv/iobus.c hv/format.c
+vdev_pci_SRCS := hv/vdev/pci_host.c hv/iobus.c hv/format.c
+vdev_reset_SRCS := hv/vdev/reset.c hv/vdev/pci_host.c hv/iobus.c hv/format.c
+
+# The domain ACPI tables builder, read back with the ACPI parser; its DSDT's
+# ASL is tests/fixtures/acpi_build/dsdt.asl.
+UNIT_TESTS += vdev_acpi_tables
+vdev_acpi_tables_SRCS := hv/vdev/acpi_tables.c hv/vdev/acpi_fadt_build.c \
+	hv/vdev/acpi_madt_build.c hv/vdev/acpi_dsdt.c drivers/acpi/fadt.c drivers/acpi/madt.c \
+	drivers/acpi/msg.c drivers/acpi/parse.c drivers/acpi/rsdp.c drivers/acpi/s5.c hv/format.c
+
+# The instruction emulator for MMIO and string I/O (hv/emul/x86emu*.c):
+# assembled forms (tests/fixtures/x86emu/), flags against the host CPU, REP.
+X86EMU_SRCS := hv/emul/x86emu.c hv/emul/x86emu_decode.c hv/emul/x86emu_alu.c \
+	hv/emul/x86emu_mov.c hv/emul/x86emu_bt.c hv/emul/x86emu_string.c hv/format.c
+UNIT_TESTS += x86emu x86emu_flags x86emu_string
+x86emu_SRCS := $(X86EMU_SRCS)
+x86emu_flags_SRCS := $(X86EMU_SRCS)
+x86emu_string_SRCS := $(X86EMU_SRCS)
+
+# The per-vCPU local APIC model (hv/vdev/lapic*.c): registers, interrupts,
+# IPIs, the timer and the x2APIC view.
+VDEV_LAPIC_SRCS := hv/vdev/lapic.c hv/vdev/lapic_access.c hv/vdev/lapic_ipi.c \
+	hv/vdev/lapic_regs.c hv/vdev/lapic_timer.c hv/mmiobus.c hv/format.c
+UNIT_TESTS += vdev_lapic vdev_lapic_timer vdev_lapic_ipi vdev_lapic_x2apic
+vdev_lapic_SRCS := $(VDEV_LAPIC_SRCS)
+vdev_lapic_timer_SRCS := $(VDEV_LAPIC_SRCS)
+vdev_lapic_ipi_SRCS := $(VDEV_LAPIC_SRCS)
+vdev_lapic_x2apic_SRCS := $(VDEV_LAPIC_SRCS)
+
+# The Linux loader (hv/loader/linux*.c): bzImage header and placement; the zero
+# page, e820, command line, initrd and the vmlinux ELF64 path.
+LINUX_LOADER_SRCS := hv/loader/linux.c hv/loader/linux_bzimage.c hv/loader/linux_layout.c \
+	hv/loader/linux_vmlinux.c hv/loader/linux_zero_page.c hv/loader/loader_msg.c hv/format.c \
+	tests/fixtures/loader/elf_build.c tests/fixtures/loader/linux_build.c
+UNIT_TESTS += loader_linux loader_linux_boot
+loader_linux_SRCS := $(LINUX_LOADER_SRCS)
+loader_linux_boot_SRCS := $(LINUX_LOADER_SRCS)
+
+# The legacy PC interrupt controllers and timer (hv/vdev/): the 8259A pair
+# with the ELCR, and the 8254 with port 0x61.
+UNIT_TESTS += vdev_pic vdev_pit
+vdev_pic_SRCS := hv/vdev/pic8259.c hv/vdev/pic8259_regs.c hv/iobus.c hv/format.c
+vdev_pit_SRCS := hv/vdev/pit8254.c hv/vdev/pit8254_counter.c hv/iobus.c hv/format.c
