@@ -31,5 +31,29 @@ int guest_main(void)
 	__asm__ volatile("movzbl (%1), %0" : "=r"(z) : "r"(mmio + REG_SCRATCH + 1));
 	ok &= check(z == 0x77, "MMIO MOVZX");
 	ok &= check(*(volatile uint32_t *)(mmio + REG_COUNT) >= 7, "MMIO access counter");
+
+	/* Forms only the instruction emulator handles. */
+	uint32_t copy[2] = {0, 0};
+	const volatile uint8_t *src = mmio + REG_ID;
+	uint32_t *dst = copy;
+	uint64_t n = 2;
+	__asm__ volatile("cld; rep movsl" : "+S"(src), "+D"(dst), "+c"(n) : : "memory");
+	ok &= check(copy[0] == 0x4d4d5648 && copy[1] == 0xffffffffu && n == 0,
+		    "MMIO rep movsl into RAM (unused register reads all ones)");
+
+	volatile uint32_t *scratch = (volatile uint32_t *)(mmio + REG_SCRATCH);
+	*scratch = 5;
+	uint32_t expected = 5;
+	uint8_t zf;
+	__asm__ volatile("lock cmpxchgl %3, %1; sete %0" : "=q"(zf), "+m"(*scratch), "+a"(expected) : "r"(9u)
+			 : "memory", "cc");
+	ok &= check(zf && *scratch == 9, "MMIO lock cmpxchg succeeds");
+	expected = 5;
+	__asm__ volatile("lock cmpxchgl %3, %1; sete %0" : "=q"(zf), "+m"(*scratch), "+a"(expected) : "r"(1u)
+			 : "memory", "cc");
+	ok &= check(!zf && expected == 9 && *scratch == 9, "MMIO cmpxchg fails and loads the old value");
+
+	__asm__ volatile("orl $0xf0, %0; andl $0xfc, %0; addl $1, %0" : "+m"(*scratch) : : "memory", "cc");
+	ok &= check(*scratch == 0xf9, "MMIO or, and, add in place");
 	return ok ? 0 : 1;
 }

@@ -371,6 +371,8 @@ scenario_bochs_cpuid_and_msrs() {
 MMIO_CHECKS=(
 	"MMIO ID register reads HVMM" "MMIO 64-bit write reads back" "MMIO 16-bit write merges"
 	"MMIO byte read" 'MMIO read through base\+index\*8' "MMIO MOVZX" "MMIO access counter"
+	"MMIO rep movsl into RAM \(unused register reads all ones\)" "MMIO lock cmpxchg succeeds"
+	"MMIO cmpxchg fails and loads the old value" "MMIO or, and, add in place"
 )
 
 scenario_bochs_mmio_and_hostile_guests() {

@@ -83,11 +83,9 @@ cpuid_policy_SRCS := arch/x86/cpuid_policy.c arch/x86/cpuid_features.c \
 	arch/x86/cpuid_requirements.c arch/x86/cpuid_leaves.c arch/x86/cpuid_policy_check.c \
 	arch/x86/tsc_math.c hv/format.c tests/fixtures/cpuid/cpuid_fixture.c
 
-# The emulator's pure parts (hv/emul/): the guest page-table walk and the
-# decoder of memory MOVs (fixtures assembled from tests/fixtures/emul/).
-UNIT_TESTS += pagewalk decode_mov
+# The guest page-table walk (hv/emul/pagewalk*.c).
+UNIT_TESTS += pagewalk
 pagewalk_SRCS := hv/emul/pagewalk.c hv/emul/pagewalk_rights.c
-decode_mov_SRCS := hv/emul/decode_mov.c hv/emul/decode_mov_operands.c hv/format.c
 
 # The I/O APIC model on the MMIO bus.
 UNIT_TESTS += vdev_ioapic

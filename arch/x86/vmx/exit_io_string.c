@@ -29,11 +29,11 @@ struct string_op {
 };
 
 /* Prefixes decide when the CPU does not report them (SDM 2 2.1.1). */
-static bool decode_prefixes(const struct vcpu *v, enum mov_mode mode, struct string_op *op)
+static bool decode_prefixes(const struct vcpu *v, enum x86emu_mode mode, struct string_op *op)
 {
 	uint8_t bytes[15];
 	uint64_t linear = vmcs_read(VMCS_GUEST_CS_BASE) + vmcs_read(VMCS_GUEST_RIP);
-	size_t n = vmx_guest_read_linear(v, mode == MOV_MODE_64 ? linear : linear & 0xffffffffull,
+	size_t n = vmx_guest_read_linear(v, mode == X86EMU_MODE_64 ? linear : linear & 0xffffffffull,
 					 bytes, sizeof(bytes), true);
 	bool addr_toggle = false;
 
@@ -49,13 +49,13 @@ static bool decode_prefixes(const struct vcpu *v, enum mov_mode mode, struct str
 		case 0x65: op->seg = 5; continue;
 		case 0x66: case 0xf2: case 0xf3: continue;
 		default:
-			if (mode == MOV_MODE_64 && (bytes[i] & 0xf0) == 0x40)
+			if (mode == X86EMU_MODE_64 && (bytes[i] & 0xf0) == 0x40)
 				continue; /* REX */
 			if (bytes[i] < 0x6c || bytes[i] > 0x6f)
 				return false;
-			if (mode == MOV_MODE_64)
+			if (mode == X86EMU_MODE_64)
 				op->addr_bytes = addr_toggle ? 4 : 8;
-			else if (mode == MOV_MODE_32)
+			else if (mode == X86EMU_MODE_32)
 				op->addr_bytes = addr_toggle ? 2 : 4;
 			else
 				op->addr_bytes = addr_toggle ? 4 : 2;

@@ -36,16 +36,21 @@ static const vmx_exit_handler exit_table[VMX_EXIT_STATS_SLOTS] = {
 	[VMX_EXIT_REASON_NMI_WINDOW] = vmx_exit_window,
 };
 
-/* The emulated instruction is done: move past it and end any STI or MOV-SS
- * shadow it stood in, as executing it would have (SDM 3C 27.3.1.5). */
-void vmx_skip_instruction(void)
+/* The emulated instruction is done: continue at rip and end any STI or
+ * MOV-SS shadow it stood in, as executing it would have (SDM 3C 27.3.1.5). */
+void vmx_skip_shadow_to(uint64_t rip)
 {
 	uint64_t blocking = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
 
-	vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
+	vmcs_write(VMCS_GUEST_RIP, rip);
 	if (blocking & (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS))
 		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
 			   blocking & ~(uint64_t)(VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS));
+}
+
+void vmx_skip_instruction(void)
+{
+	vmx_skip_shadow_to(vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LEN));
 }
 
 void vmx_dump_guest(const struct vcpu *v, uint32_t reason)

@@ -9,8 +9,10 @@ typedef void (*vmx_exit_handler)(struct vcpu *v);
 
 void vmx_exit_dispatch(struct vcpu *v, uint32_t basic_reason);
 
-/* Helpers for handlers. */
+/* Helpers for handlers: move past the exiting instruction (or to rip, for
+ * an emulated one), ending its STI/MOV-SS shadow. */
 void vmx_skip_instruction(void);
+void vmx_skip_shadow_to(uint64_t rip);
 void vmx_dump_guest(const struct vcpu *v, uint32_t basic_reason);
 
 /* The handlers, one file per family. */

@@ -34,24 +34,30 @@ void vmx_guest_paging(struct pw_regs *r)
 	};
 }
 
-enum mov_mode vmx_guest_code_mode(void)
+enum x86emu_mode vmx_guest_code_mode(void)
 {
 	uint64_t ar = vmcs_read(VMCS_GUEST_CS_AR);
 	if ((vmcs_read(VMCS_GUEST_EFER) & PW_EFER_LMA) && (ar & VMX_AR_L))
-		return MOV_MODE_64;
-	return (ar & VMX_AR_DB) ? MOV_MODE_32 : MOV_MODE_16;
+		return X86EMU_MODE_64;
+	return (ar & VMX_AR_DB) ? X86EMU_MODE_32 : X86EMU_MODE_16;
 }
 
-/* Translate [linear, linear + len) as the guest's paging would for acc;
- * returns how many leading parts translated (all on success). */
-static unsigned translate(const struct vcpu *v, uint64_t linear, size_t len, struct pw_access acc,
-			  struct pw_range *range)
+int vmx_guest_translate(const struct vcpu *v, uint64_t linear, size_t len, bool write, bool fetch,
+			struct pw_range *range, struct pw_fault *fault)
 {
 	struct pw_regs regs;
-	struct pw_fault fault;
+	struct pw_access acc = {.write = write, .fetch = fetch, .implicit_supervisor = false};
 
 	vmx_guest_paging(&regs);
-	int res = pw_translate_range(&regs, linear, len, acc, read_ram, v->dom, range, &fault);
+	return pw_translate_range(&regs, linear, len, acc, read_ram, v->dom, range, fault);
+}
+
+/* How many leading parts of the range translated (all on success). */
+static unsigned translate(const struct vcpu *v, uint64_t linear, size_t len, bool write, bool fetch,
+			  struct pw_range *range)
+{
+	struct pw_fault fault;
+	int res = vmx_guest_translate(v, linear, len, write, fetch, range, &fault);
 	/* On a translation failure the parts before the failed one are good;
 	 * nothing is for a non-canonical or bad-length access. */
 	return res == PW_OK ? range->parts : res == PW_FAULT || res == PW_BAD_GPA ? range->failed : 0;
@@ -60,8 +66,7 @@ static unsigned translate(const struct vcpu *v, uint64_t linear, size_t len, str
 size_t vmx_guest_read_linear(const struct vcpu *v, uint64_t linear, void *buf, size_t len, bool fetch)
 {
 	struct pw_range range;
-	struct pw_access acc = {.write = false, .fetch = fetch, .implicit_supervisor = false};
-	unsigned translated = translate(v, linear, len, acc, &range);
+	unsigned translated = translate(v, linear, len, false, fetch, &range);
 	size_t done = 0;
 
 	for (unsigned i = 0; i < translated; i++) {
@@ -75,10 +80,9 @@ size_t vmx_guest_read_linear(const struct vcpu *v, uint64_t linear, void *buf, s
 bool vmx_guest_write_linear(const struct vcpu *v, uint64_t linear, const void *buf, size_t len)
 {
 	struct pw_range range;
-	struct pw_access acc = {.write = true, .fetch = false, .implicit_supervisor = false};
 	size_t done = 0;
 
-	if (translate(v, linear, len, acc, &range) != range.parts)
+	if (translate(v, linear, len, true, false, &range) != range.parts)
 		return false;
 	for (unsigned i = 0; i < range.parts; i++)
 		if (!domain_gpa_is_ram(v->dom, range.part[i].gpa, range.part[i].len))

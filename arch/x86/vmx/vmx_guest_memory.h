@@ -4,15 +4,20 @@
 #ifndef ARCH_X86_VMX_VMX_GUEST_MEMORY_H
 #define ARCH_X86_VMX_VMX_GUEST_MEMORY_H
 
-#include "hv/emul/decode_mov.h"
 #include "hv/emul/pagewalk.h"
+#include "hv/emul/x86emu.h"
 
 struct vcpu;
 
 /* The guest's paging state from the current VMCS. */
 void vmx_guest_paging(struct pw_regs *regs);
 /* The mode the guest executes in (CS.L, CS.D). */
-enum mov_mode vmx_guest_code_mode(void);
+enum x86emu_mode vmx_guest_code_mode(void);
+
+/* Translate [linear, linear + len) (at most a page) as the guest's paging
+ * would for this access; a pw_result, with range and fault filled. */
+int vmx_guest_translate(const struct vcpu *v, uint64_t linear, size_t len, bool write, bool fetch,
+			struct pw_range *range, struct pw_fault *fault);
 
 /* Copy len bytes (at most a page) at linear into buf. Returns the number of
  * bytes copied: fewer than len when the range runs into a page that is not
