@@ -2,6 +2,7 @@
  * domain.h). */
 #include "hv/domain.h"
 #include "hv/log.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"
 #include "hv/mm.h"
 
@@ -97,6 +98,57 @@ static void testdev_timer_fired(struct timer_event *ev)
 	test_devices_timer_fired(&d->testdev);
 }
 
+/* Device-model hooks: the domain's clock in nanoseconds and a host timer
+ * event per device timer (hv/vdev/vdev.h). */
+static uint64_t domain_now_ns(void *ctx)
+{
+	const struct domain *d = ctx;
+	return tsc_ticks_to_ns(rdtsc() - d->start_tsc);
+}
+
+static void com1_tx(void *ctx, uint8_t byte)
+{
+	domain_console_byte(ctx, byte);
+}
+
+static void com1_timer_arm(void *ctx, uint64_t deadline_ns)
+{
+	struct domain *d = ctx;
+	timer_arm(&d->com1_timer, d->start_tsc + tsc_ns_to_ticks(deadline_ns));
+}
+
+static void com1_timer_cancel(void *ctx)
+{
+	struct domain *d = ctx;
+	timer_cancel(&d->com1_timer);
+}
+
+static void com1_timer_fired(struct timer_event *ev)
+{
+	struct domain *d = ev->arg;
+	uart_timer_fired(&d->com1);
+}
+
+/* IRQ 4 reaches the guest once the interrupt controllers are wired into
+ * domains; until then the UART works polled, as early consoles use it. */
+static void com1_irq(void *ctx, unsigned int line, bool level)
+{
+}
+
+static int com1_init(struct domain *d, char *err, size_t errlen)
+{
+	const struct uart_hooks hooks = {
+		.tx = com1_tx,
+		.ctx = d,
+		.clock = {domain_now_ns, d},
+		.timer = {com1_timer_arm, com1_timer_cancel, d},
+		.irq = {com1_irq, d},
+	};
+	d->com1_timer = (struct timer_event){.fn = com1_timer_fired, .arg = d};
+	uart_init(&d->com1, &hooks, UART_COM1_IRQ);
+	return uart_attach(&d->com1, &d->ports, UART_COM1_BASE, err, errlen);
+}
+
 #define TICK_US 1000
 
 static void tick_fired(struct timer_event *ev)
@@ -112,10 +164,11 @@ int domain_devices_init(struct domain *d, char *err, size_t errlen)
 
 	port_bus_init(&d->ports);
 	mmio_bus_init(&d->mmio);
+	d->start_tsc = rdtsc();
 	d->testdev_timer = (struct timer_event){.fn = testdev_timer_fired, .arg = d};
 	d->tick = (struct timer_event){.fn = tick_fired, .arg = d};
 	if (test_devices_attach(&d->testdev, &d->ports, &hooks, err, errlen) ||
-	    test_mmio_attach(&d->test_mmio, &d->mmio, err, errlen))
+	    test_mmio_attach(&d->test_mmio, &d->mmio, err, errlen) || com1_init(d, err, errlen))
 		return -1;
 	timer_arm_us(&d->tick, TICK_US);
 	return 0;
@@ -124,6 +177,7 @@ int domain_devices_init(struct domain *d, char *err, size_t errlen)
 void domain_devices_stop(struct domain *d)
 {
 	timer_cancel(&d->testdev_timer);
+	timer_cancel(&d->com1_timer);
 	timer_cancel(&d->tick);
 	d->testdev.armed = false;
 }

@@ -11,6 +11,7 @@
 #include "hv/vcpu.h"
 #include "hv/vdev/test_devices.h"
 #include "hv/vdev/test_mmio.h"
+#include "hv/vdev/uart16550.h"
 
 enum domain_end_reason {
 	DOMAIN_RUNNING,
@@ -43,6 +44,9 @@ struct domain {
 	struct port_bus ports;
 	struct mmio_bus mmio;
 	struct test_mmio test_mmio;
+	uint64_t start_tsc; /* the domain's clock starts here (device models' time 0) */
+	struct uart com1;
+	struct timer_event com1_timer;
 	uint64_t unclaimed_port_accesses;
 	struct test_devices testdev;
 	struct timer_event testdev_timer;

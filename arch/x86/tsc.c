@@ -124,3 +124,13 @@ void tsc_delay_us(uint64_t us)
 	while (rdtsc() < end)
 		cpu_relax();
 }
+
+uint64_t tsc_ticks_to_ns(uint64_t ticks)
+{
+	return tsc_khz ? (uint64_t)((unsigned __int128)ticks * 1000000 / tsc_khz) : 0;
+}
+
+uint64_t tsc_ns_to_ticks(uint64_t ns)
+{
+	return (uint64_t)((unsigned __int128)ns * tsc_khz / 1000000);
+}

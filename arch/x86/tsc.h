@@ -19,6 +19,10 @@ uint64_t tsc_khz_from_cpuid_15h(uint32_t eax, uint32_t ebx, uint32_t ecx);
 
 uint64_t tsc_us_to_ticks(uint64_t us);
 uint64_t tsc_ticks_to_us(uint64_t ticks);
+/* Nanosecond conversions for device-model clocks; 128-bit intermediates so
+ * hours of ticks at GHz rates do not overflow. */
+uint64_t tsc_ticks_to_ns(uint64_t ticks);
+uint64_t tsc_ns_to_ticks(uint64_t ns);
 void tsc_delay_us(uint64_t us);
 
 #endif

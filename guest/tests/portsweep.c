@@ -1,6 +1,6 @@
-/* Reads every I/O port and writes zero to every one that is not one of the
- * test devices: unclaimed ports read all ones and swallow writes, and the
- * hypervisor keeps its own timer running throughout. */
+/* Reads every I/O port and writes zero to every one no device claims (the
+ * test devices and COM1 are skipped): unclaimed ports read all ones and
+ * swallow writes, and the hypervisor keeps its own timer running throughout. */
 #include "hvtest.h"
 
 static inline uint8_t inb(uint16_t port)
@@ -10,10 +10,12 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
-static bool test_device_port(uint32_t port)
+#define COM1 0x3f8
+
+static bool claimed_port(uint32_t port)
 {
 	return port == HVTEST_CONSOLE_PORT || (port >= HVTEST_EXIT_PORT && port < HVTEST_EXIT_PORT + 4) ||
-	       (port >= HVTEST_IRQ_PORT && port < HVTEST_IRQ_PORT + 8);
+	       (port >= HVTEST_IRQ_PORT && port < HVTEST_IRQ_PORT + 8) || (port >= COM1 && port < COM1 + 8);
 }
 
 int guest_main(uint32_t magic, const void *info)
@@ -21,7 +23,7 @@ int guest_main(uint32_t magic, const void *info)
 	uint32_t not_ones = 0;
 
 	for (uint32_t port = 0; port <= 0xffff; port++) {
-		if (test_device_port(port))
+		if (claimed_port(port))
 			continue;
 		not_ones += inb((uint16_t)port) != 0xff;
 		outb((uint16_t)port, 0);
