@@ -56,9 +56,15 @@ void domain_console_byte(struct domain *d, uint8_t c)
 		domain_console_flush(d);
 }
 
+/* Device timers fire in host interrupt handlers on this CPU and change
+ * device state (a UART finishing a byte raises its IRQ at the PIC), so a
+ * guest's port access runs with host interrupts off to stay whole. */
 void domain_port_io(struct domain *d, uint16_t port, unsigned int size, bool write, uint32_t *value)
 {
-	if (port_bus_access(&d->ports, port, size, write, value) == PORT_CLAIMED)
+	uint64_t flags = irq_save();
+	enum port_result claimed = port_bus_access(&d->ports, port, size, write, value);
+	irq_restore(flags);
+	if (claimed == PORT_CLAIMED)
 		return;
 	d->unclaimed_port_accesses++;
 	if (port_bus_first_unclaimed(&d->ports, port))
@@ -129,10 +135,33 @@ static void com1_timer_fired(struct timer_event *ev)
 	uart_timer_fired(&d->com1);
 }
 
-/* IRQ 4 reaches the guest once the interrupt controllers are wired into
- * domains; until then the UART works polled, as early consoles use it. */
 static void com1_irq(void *ctx, unsigned int line, bool level)
 {
+	struct domain *d = ctx;
+	pic_set_irq(&d->pic, line, level);
+}
+
+/* The PIC's INT output needs no action when it changes: the vCPU samples it
+ * before every entry and in its HLT loop, which a host interrupt wakes. */
+static void pic_intr_changed(void *ctx, bool level)
+{
+}
+
+static int pic_setup(struct domain *d, char *err, size_t errlen)
+{
+	const struct pic_hooks hooks = {pic_intr_changed, d};
+	pic_init(&d->pic, &hooks);
+	return pic_attach(&d->pic, &d->ports, err, errlen);
+}
+
+bool domain_ext_intr_pending(const struct domain *d)
+{
+	return pic_has_interrupt(&d->pic);
+}
+
+int domain_ext_intr_ack(struct domain *d)
+{
+	return pic_ack(&d->pic);
 }
 
 static int com1_init(struct domain *d, char *err, size_t errlen)
@@ -168,7 +197,8 @@ int domain_devices_init(struct domain *d, char *err, size_t errlen)
 	d->testdev_timer = (struct timer_event){.fn = testdev_timer_fired, .arg = d};
 	d->tick = (struct timer_event){.fn = tick_fired, .arg = d};
 	if (test_devices_attach(&d->testdev, &d->ports, &hooks, err, errlen) ||
-	    test_mmio_attach(&d->test_mmio, &d->mmio, err, errlen) || com1_init(d, err, errlen))
+	    test_mmio_attach(&d->test_mmio, &d->mmio, err, errlen) || pic_setup(d, err, errlen) ||
+	    com1_init(d, err, errlen))
 		return -1;
 	timer_arm_us(&d->tick, TICK_US);
 	return 0;
@@ -185,7 +215,10 @@ void domain_devices_stop(struct domain *d)
 bool domain_wake_possible(const struct domain *d, bool interrupts_on)
 {
 	const struct vcpu *v = &d->vcpu0;
-	if (v->pending.nmi || (interrupts_on && vcpu_highest_irq(v) >= 0))
+	if (v->pending.nmi || (interrupts_on && (vcpu_highest_irq(v) >= 0 || domain_ext_intr_pending(d))))
+		return true;
+	/* A byte still on its way out of COM1 will end with an interrupt. */
+	if (interrupts_on && d->com1_timer.armed)
 		return true;
 	return test_devices_will_raise(&d->testdev) && (interrupts_on || d->testdev.nmi);
 }

@@ -9,6 +9,7 @@
 #include "hv/iobus.h"
 #include "hv/mmiobus.h"
 #include "hv/vcpu.h"
+#include "hv/vdev/pic8259.h"
 #include "hv/vdev/test_devices.h"
 #include "hv/vdev/test_mmio.h"
 #include "hv/vdev/uart16550.h"
@@ -45,6 +46,7 @@ struct domain {
 	struct mmio_bus mmio;
 	struct test_mmio test_mmio;
 	uint64_t start_tsc; /* the domain's clock starts here (device models' time 0) */
+	struct pic pic; /* the 8259 pair: ISA interrupts until the IOAPIC is wired */
 	struct uart com1;
 	struct timer_event com1_timer;
 	uint64_t unclaimed_port_accesses;
@@ -63,6 +65,12 @@ void domain_devices_stop(struct domain *d);
 /* Whether anything could still raise an event the vCPU would take: with
  * interrupts on any interrupt, with them off only an NMI. */
 bool domain_wake_possible(const struct domain *d, bool interrupts_on);
+
+/* The interrupt controllers' output to the vCPU (an ExtINT source): whether
+ * it is asserted, and the INTA cycle that yields the vector to inject. Called
+ * with host interrupts off, since devices raise from host timer handlers. */
+bool domain_ext_intr_pending(const struct domain *d);
+int domain_ext_intr_ack(struct domain *d);
 
 /* End the domain (the first reason given wins); its vCPUs stop at their next
  * exit. status: the exit port's value, 0 otherwise. */

@@ -1,5 +1,5 @@
 /* Reads every I/O port and writes zero to every one no device claims (the
- * test devices and COM1 are skipped): unclaimed ports read all ones and
+ * test devices, the 8259 pair and COM1 are skipped): unclaimed ports read all ones and
  * swallow writes, and the hypervisor keeps its own timer running throughout. */
 #include "hvtest.h"
 
@@ -11,11 +11,16 @@ static inline uint8_t inb(uint16_t port)
 }
 
 #define COM1 0x3f8
+#define PIC1 0x20
+#define PIC2 0xa0
+#define PIC_ELCR 0x4d0
 
 static bool claimed_port(uint32_t port)
 {
 	return port == HVTEST_CONSOLE_PORT || (port >= HVTEST_EXIT_PORT && port < HVTEST_EXIT_PORT + 4) ||
-	       (port >= HVTEST_IRQ_PORT && port < HVTEST_IRQ_PORT + 8) || (port >= COM1 && port < COM1 + 8);
+	       (port >= HVTEST_IRQ_PORT && port < HVTEST_IRQ_PORT + 8) || (port >= COM1 && port < COM1 + 8) ||
+	       (port >= PIC1 && port < PIC1 + 2) || (port >= PIC2 && port < PIC2 + 2) ||
+	       (port >= PIC_ELCR && port < PIC_ELCR + 2);
 }
 
 int guest_main(uint32_t magic, const void *info)

@@ -4,6 +4,7 @@
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_cpu.h"
+#include "hv/domain.h"
 #include "hv/vcpu.h"
 
 #define X86_VECTOR_NMI 2
@@ -25,7 +26,8 @@ static bool nmi_open(void)
 
 bool vmx_intr_deliverable(const struct vcpu *v)
 {
-	return (v->pending.nmi && nmi_open()) || (vcpu_highest_irq(v) >= 0 && interrupts_open());
+	bool irq = vcpu_highest_irq(v) >= 0 || domain_ext_intr_pending(v->dom);
+	return (v->pending.nmi && nmi_open()) || (irq && interrupts_open());
 }
 
 static void set_window(uint32_t control, bool on)
@@ -59,6 +61,16 @@ void vmx_intr_before_entry(struct vcpu *v)
 			*e = (struct vmx_event){true, VMX_INTR_TYPE_EXT_INTR, (uint8_t)vector, false, 0, 0};
 			vcpu_clear_irq(v, (uint8_t)vector);
 			want_irq_window = vcpu_highest_irq(v) >= 0; /* come back for the next */
+		} else {
+			want_irq_window = true;
+		}
+	} else if (domain_ext_intr_pending(v->dom)) {
+		/* The PIC's vector is fixed only by the INTA cycle, so it is
+		 * acknowledged at the moment of injection, never earlier. */
+		if (!e->pending && interrupts_open()) {
+			int ext = domain_ext_intr_ack(v->dom);
+			*e = (struct vmx_event){true, VMX_INTR_TYPE_EXT_INTR, (uint8_t)ext, false, 0, 0};
+			want_irq_window = domain_ext_intr_pending(v->dom); /* a higher IRQ nests */
 		} else {
 			want_irq_window = true;
 		}
