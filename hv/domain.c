@@ -215,7 +215,7 @@ void domain_devices_stop(struct domain *d)
 bool domain_wake_possible(const struct domain *d, bool interrupts_on)
 {
 	const struct vcpu *v = &d->vcpu0;
-	if (v->pending.nmi || (interrupts_on && (vcpu_highest_irq(v) >= 0 || domain_ext_intr_pending(d))))
+	if (v->pending.nmi || (interrupts_on && vcpu_irq_waiting(v)))
 		return true;
 	/* A byte still on its way out of COM1 will end with an interrupt. */
 	if (interrupts_on && d->com1_timer.armed)

@@ -72,6 +72,13 @@ bool domain_wake_possible(const struct domain *d, bool interrupts_on);
 bool domain_ext_intr_pending(const struct domain *d);
 int domain_ext_intr_ack(struct domain *d);
 
+/* Whether an interrupt waits for the vCPU: a vector raised straight into it
+ * (the test source) or the interrupt controllers' output. */
+static inline bool vcpu_irq_waiting(const struct vcpu *v)
+{
+	return vcpu_highest_irq(v) >= 0 || domain_ext_intr_pending(v->dom);
+}
+
 /* End the domain (the first reason given wins); its vCPUs stop at their next
  * exit. status: the exit port's value, 0 otherwise. */
 void domain_end(struct domain *d, enum domain_end_reason reason, uint64_t status);

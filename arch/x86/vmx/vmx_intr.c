@@ -26,8 +26,7 @@ static bool nmi_open(void)
 
 bool vmx_intr_deliverable(const struct vcpu *v)
 {
-	bool irq = vcpu_highest_irq(v) >= 0 || domain_ext_intr_pending(v->dom);
-	return (v->pending.nmi && nmi_open()) || (irq && interrupts_open());
+	return (v->pending.nmi && nmi_open()) || (vcpu_irq_waiting(v) && interrupts_open());
 }
 
 static void set_window(uint32_t control, bool on)
@@ -55,22 +54,15 @@ void vmx_intr_before_entry(struct vcpu *v)
 			want_irq_window = true; /* the closest substitute */
 		}
 	}
-	int vector = vcpu_highest_irq(v);
-	if (vector >= 0) {
+	if (vcpu_irq_waiting(v)) {
 		if (!e->pending && interrupts_open()) {
+			int vector = vcpu_highest_irq(v);
+			if (vector >= 0)
+				vcpu_clear_irq(v, (uint8_t)vector);
+			else /* the PIC fixes its vector in the INTA cycle: ack only now */
+				vector = domain_ext_intr_ack(v->dom);
 			*e = (struct vmx_event){true, VMX_INTR_TYPE_EXT_INTR, (uint8_t)vector, false, 0, 0};
-			vcpu_clear_irq(v, (uint8_t)vector);
-			want_irq_window = vcpu_highest_irq(v) >= 0; /* come back for the next */
-		} else {
-			want_irq_window = true;
-		}
-	} else if (domain_ext_intr_pending(v->dom)) {
-		/* The PIC's vector is fixed only by the INTA cycle, so it is
-		 * acknowledged at the moment of injection, never earlier. */
-		if (!e->pending && interrupts_open()) {
-			int ext = domain_ext_intr_ack(v->dom);
-			*e = (struct vmx_event){true, VMX_INTR_TYPE_EXT_INTR, (uint8_t)ext, false, 0, 0};
-			want_irq_window = domain_ext_intr_pending(v->dom); /* a higher IRQ nests */
+			want_irq_window |= vcpu_irq_waiting(v); /* come back for the next */
 		} else {
 			want_irq_window = true;
 		}
