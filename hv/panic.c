@@ -12,11 +12,6 @@
 
 static volatile int panicking;
 
-bool panic_in_progress(void)
-{
-	return panicking != 0;
-}
-
 static void put(char c, void *ctx)
 {
 	console_putc_locked(c);

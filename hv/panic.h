@@ -9,6 +9,5 @@ struct trap_frame;
 
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 __attribute__((noreturn)) void panic_exception(struct trap_frame *f);
-bool panic_in_progress(void);
 
 #endif

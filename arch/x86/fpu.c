@@ -52,11 +52,6 @@ size_t fpu_area_size(void)
 	return area_size;
 }
 
-bool fpu_has_xsave(void)
-{
-	return have_xsave;
-}
-
 uint64_t fpu_host_xcr0(void)
 {
 	return host_xcr0;

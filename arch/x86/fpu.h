@@ -14,7 +14,6 @@ void fpu_init_cpu(void);
 /* Bytes of a save area for every enabled component (CPUID 0xD.0:ECX with
  * XSAVE, else the 512-byte FXSAVE image); 64-byte aligned allocations. */
 size_t fpu_area_size(void);
-bool fpu_has_xsave(void);
 /* XCR0 with every component the host enabled. */
 uint64_t fpu_host_xcr0(void);
 

@@ -149,8 +149,3 @@ unsigned int vmx_enable_all_cpus(const struct vmx_caps *caps)
 	}
 	return on;
 }
-
-bool vmx_cpu_is_on(unsigned int cpu_id)
-{
-	return cpu_id < cpus_online && percpu_by_id[cpu_id]->vmxon_region != 0;
-}

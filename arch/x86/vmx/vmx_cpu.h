@@ -7,8 +7,6 @@
 /* Enter VMX operation on every online CPU; each logs "cpu<N> vmx on" or why
  * not. Returns how many CPUs are in VMX operation. */
 unsigned int vmx_enable_all_cpus(const struct vmx_caps *caps);
-/* Whether CPU cpu_id is in VMX operation (may run guests). */
-bool vmx_cpu_is_on(unsigned int cpu_id);
 
 /* What every VMCS is built from, fixed once VMX is on. */
 const struct vmx_caps *vmx_active_caps(void);
