@@ -104,80 +104,6 @@ static void testdev_timer_fired(struct timer_event *ev)
 	test_devices_timer_fired(&d->testdev);
 }
 
-/* Device-model hooks: the domain's clock in nanoseconds and a host timer
- * event per device timer (hv/vdev/vdev.h). */
-static uint64_t domain_now_ns(void *ctx)
-{
-	const struct domain *d = ctx;
-	return tsc_ticks_to_ns(rdtsc() - d->start_tsc);
-}
-
-static void com1_tx(void *ctx, uint8_t byte)
-{
-	domain_console_byte(ctx, byte);
-}
-
-static void com1_timer_arm(void *ctx, uint64_t deadline_ns)
-{
-	struct domain *d = ctx;
-	timer_arm(&d->com1_timer, d->start_tsc + tsc_ns_to_ticks(deadline_ns));
-}
-
-static void com1_timer_cancel(void *ctx)
-{
-	struct domain *d = ctx;
-	timer_cancel(&d->com1_timer);
-}
-
-static void com1_timer_fired(struct timer_event *ev)
-{
-	struct domain *d = ev->arg;
-	uart_timer_fired(&d->com1);
-}
-
-static void com1_irq(void *ctx, unsigned int line, bool level)
-{
-	struct domain *d = ctx;
-	pic_set_irq(&d->pic, line, level);
-}
-
-/* The PIC's INT output needs no action when it changes: the vCPU samples it
- * before every entry and in its HLT loop, which a host interrupt wakes. */
-static void pic_intr_changed(void *ctx, bool level)
-{
-}
-
-static int pic_setup(struct domain *d, char *err, size_t errlen)
-{
-	const struct pic_hooks hooks = {pic_intr_changed, d};
-	pic_init(&d->pic, &hooks);
-	return pic_attach(&d->pic, &d->ports, err, errlen);
-}
-
-bool domain_ext_intr_pending(const struct domain *d)
-{
-	return pic_has_interrupt(&d->pic);
-}
-
-int domain_ext_intr_ack(struct domain *d)
-{
-	return pic_ack(&d->pic);
-}
-
-static int com1_init(struct domain *d, char *err, size_t errlen)
-{
-	const struct uart_hooks hooks = {
-		.tx = com1_tx,
-		.ctx = d,
-		.clock = {domain_now_ns, d},
-		.timer = {com1_timer_arm, com1_timer_cancel, d},
-		.irq = {com1_irq, d},
-	};
-	d->com1_timer = (struct timer_event){.fn = com1_timer_fired, .arg = d};
-	uart_init(&d->com1, &hooks, UART_COM1_IRQ);
-	return uart_attach(&d->com1, &d->ports, UART_COM1_BASE, err, errlen);
-}
-
 #define TICK_US 1000
 
 static void tick_fired(struct timer_event *ev)
@@ -197,8 +123,7 @@ int domain_devices_init(struct domain *d, char *err, size_t errlen)
 	d->testdev_timer = (struct timer_event){.fn = testdev_timer_fired, .arg = d};
 	d->tick = (struct timer_event){.fn = tick_fired, .arg = d};
 	if (test_devices_attach(&d->testdev, &d->ports, &hooks, err, errlen) ||
-	    test_mmio_attach(&d->test_mmio, &d->mmio, err, errlen) || pic_setup(d, err, errlen) ||
-	    com1_init(d, err, errlen))
+	    test_mmio_attach(&d->test_mmio, &d->mmio, err, errlen) || vpc_init(d, err, errlen))
 		return -1;
 	timer_arm_us(&d->tick, TICK_US);
 	return 0;
@@ -207,7 +132,7 @@ int domain_devices_init(struct domain *d, char *err, size_t errlen)
 void domain_devices_stop(struct domain *d)
 {
 	timer_cancel(&d->testdev_timer);
-	timer_cancel(&d->com1_timer);
+	vpc_stop(d);
 	timer_cancel(&d->tick);
 	d->testdev.armed = false;
 }
@@ -217,8 +142,9 @@ bool domain_wake_possible(const struct domain *d, bool interrupts_on)
 	const struct vcpu *v = &d->vcpu0;
 	if (v->pending.nmi || (interrupts_on && vcpu_irq_waiting(v)))
 		return true;
-	/* A byte still on its way out of COM1 will end with an interrupt. */
-	if (interrupts_on && d->com1_timer.armed)
+	/* A device timer (a byte leaving COM1, a PIT or LAPIC timer period,
+	 * the RTC's next update) may end in an interrupt. */
+	if (interrupts_on && vpc_timer_armed(d))
 		return true;
 	return test_devices_will_raise(&d->testdev) && (interrupts_on || d->testdev.nmi);
 }

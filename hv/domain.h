@@ -1,5 +1,5 @@
-/* Domains: a guest's RAM, its vCPU, how it ended, and the test devices every
- * domain gets (console port 0xE9, exit port 0xF4). */
+/* Domains: a guest's RAM, its vCPU, how it ended, its virtual PC (hv/vpc.h)
+ * and the test devices every domain gets (console port 0xE9, exit port 0xF4). */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
@@ -9,10 +9,9 @@
 #include "hv/iobus.h"
 #include "hv/mmiobus.h"
 #include "hv/vcpu.h"
-#include "hv/vdev/pic8259.h"
 #include "hv/vdev/test_devices.h"
 #include "hv/vdev/test_mmio.h"
-#include "hv/vdev/uart16550.h"
+#include "hv/vpc.h"
 
 enum domain_end_reason {
 	DOMAIN_RUNNING,
@@ -46,9 +45,7 @@ struct domain {
 	struct mmio_bus mmio;
 	struct test_mmio test_mmio;
 	uint64_t start_tsc; /* the domain's clock starts here (device models' time 0) */
-	struct pic pic; /* the 8259 pair: ISA interrupts until the IOAPIC is wired */
-	struct uart com1;
-	struct timer_event com1_timer;
+	struct vpc vpc;
 	uint64_t unclaimed_port_accesses;
 	struct test_devices testdev;
 	struct timer_event testdev_timer;
@@ -65,19 +62,6 @@ void domain_devices_stop(struct domain *d);
 /* Whether anything could still raise an event the vCPU would take: with
  * interrupts on any interrupt, with them off only an NMI. */
 bool domain_wake_possible(const struct domain *d, bool interrupts_on);
-
-/* The interrupt controllers' output to the vCPU (an ExtINT source): whether
- * it is asserted, and the INTA cycle that yields the vector to inject. Called
- * with host interrupts off, since devices raise from host timer handlers. */
-bool domain_ext_intr_pending(const struct domain *d);
-int domain_ext_intr_ack(struct domain *d);
-
-/* Whether an interrupt waits for the vCPU: a vector raised straight into it
- * (the test source) or the interrupt controllers' output. */
-static inline bool vcpu_irq_waiting(const struct vcpu *v)
-{
-	return vcpu_highest_irq(v) >= 0 || domain_ext_intr_pending(v->dom);
-}
 
 /* End the domain (the first reason given wins); its vCPUs stop at their next
  * exit. status: the exit port's value, 0 otherwise. */

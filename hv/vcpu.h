@@ -3,7 +3,10 @@
 #define HV_VCPU_H
 
 #include "arch/x86/vmx/vmx_vcpu.h"
+#include "hv/mmiobus.h"
 #include "hv/types.h"
+#include "hv/vdev/lapic.h"
+#include "hv/vdev_timer.h"
 
 struct domain;
 
@@ -35,6 +38,10 @@ struct vcpu {
 	struct domain *dom;
 	unsigned int id;
 	struct vcpu_pending pending;
+	struct lapic lapic;
+	struct vdev_host_timer lapic_timer;
+	struct mmio_bus local_mmio; /* this vCPU's view of its own LAPIC page */
+	bool unsupported_delivery_seen;
 	struct vcpu_arch arch;
 };
 

@@ -117,22 +117,31 @@ void cpuid_leaf_xsave(const struct cpuid_env *e, uint32_t sub, uint32_t out[4])
  * Linux takes ECX as the LAPIC timer's clock; it stays a multiple of 1000
  * (whole kHz, as Linux reads it) whenever EBX divides the rate in kHz. All 0
  * (not enumerated) for an unknown rate or one beyond 32-bit kHz. */
-void cpuid_leaf_tsc(const struct cpuid_env *e, uint32_t out[4])
+uint64_t cpuid_crystal_hz(uint64_t tsc_khz, uint32_t *ratio)
 {
-	uint64_t khz = e->p->tsc_khz;
-
-	out[0] = out[1] = out[2] = out[3] = 0;
-	if (!khz || khz > UINT32_MAX)
-		return;
-	uint64_t hz = khz * 1000;
+	if (!tsc_khz || tsc_khz > UINT32_MAX)
+		return 0;
+	uint64_t hz = tsc_khz * 1000;
 	for (uint64_t n = (hz + UINT32_MAX - 1) / UINT32_MAX; n <= 1000; n++) {
 		if (hz % n == 0) {
-			out[0] = 1;
-			out[1] = (uint32_t)n;
-			out[2] = (uint32_t)(hz / n);
-			return;
+			*ratio = (uint32_t)n;
+			return hz / n;
 		}
 	}
+	return 0;
+}
+
+void cpuid_leaf_tsc(const struct cpuid_env *e, uint32_t out[4])
+{
+	uint32_t ratio;
+	uint64_t crystal = cpuid_crystal_hz(e->p->tsc_khz, &ratio);
+
+	out[0] = out[1] = out[2] = out[3] = 0;
+	if (!crystal)
+		return;
+	out[0] = 1;
+	out[1] = ratio;
+	out[2] = (uint32_t)crystal;
 }
 
 /* Leaf 16H ("Processor Frequency Information Leaf"): base and maximum MHz

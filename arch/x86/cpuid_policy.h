@@ -31,6 +31,11 @@ struct cpuid_vcpu_state {
 	uint64_t xcr0;
 };
 
+/* The core crystal clock leaf 0x15 reports for a TSC of tsc_khz, with
+ * *ratio = TSC / crystal; 0 when the leaf is not enumerated. The virtual
+ * LAPIC timer counts at exactly this rate. */
+uint64_t cpuid_crystal_hz(uint64_t tsc_khz, uint32_t *ratio);
+
 /* The guest's answer to CPUID with EAX = leaf, ECX = sub. */
 void cpuid_policy_eval(cpuid_host_fn host, void *ctx, const struct cpuid_platform *p,
 		       const struct cpuid_vcpu_state *v, uint32_t leaf, uint32_t sub,

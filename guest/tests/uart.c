@@ -1,11 +1,12 @@
 /* The domain's COM1 (a 16550A model). Polled, as early consoles use it:
  * output reaches the console, the scratch register holds a value, and in
  * loopback mode sent bytes come back and the modem lines follow MCR.
- * Interrupt-driven, through the domain's 8259 pair: the transmitter-empty
+ * Interrupt-driven, through the domain's 8259 pair and the LAPIC's LINT0 in
+ * virtual wire mode (masked after reset, so held until then): the transmitter-empty
  * interrupt on IRQ 4 is held while IF=0 or while masked, arrives as the
  * vector the guest programmed, stays in service until EOI, and wakes HLT
  * when a byte finishes sending. */
-#include "hvtest.h"
+#include "pc.h"
 
 #define COM1 0x3f8
 #define THR 0
@@ -27,22 +28,10 @@
 #define LSR_TEMT 0x40
 #define COM1_IRQ 4
 
-#define PIC1 0x20
-#define PIC2 0xa0
-#define PIC_OCW3_READ_IRR 0x0a
-#define PIC_OCW3_READ_ISR 0x0b
-#define PIC_EOI 0x20
 #define PIC1_VECTOR_BASE 0x30
 #define PIC2_VECTOR_BASE 0x38
 #define COM1_VECTOR (PIC1_VECTOR_BASE + COM1_IRQ)
 #define MSR_CTS_DSR 0x30
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 static void com1_puts(const char *s)
 {
@@ -51,28 +40,6 @@ static void com1_puts(const char *s)
 			;
 		outb(COM1 + THR, (uint8_t)*s);
 	}
-}
-
-/* ICW1-ICW4 as a PC BIOS does, but with the guest's own vector bases; all
- * lines masked except COM1's. */
-static void pic_setup(void)
-{
-	outb(PIC1, 0x11); /* ICW1: edge, cascade, ICW4 follows */
-	outb(PIC1 + 1, PIC1_VECTOR_BASE);
-	outb(PIC1 + 1, 1 << 2); /* ICW3: slave on IR2 */
-	outb(PIC1 + 1, 0x01);   /* ICW4: 8086 mode */
-	outb(PIC2, 0x11);
-	outb(PIC2 + 1, PIC2_VECTOR_BASE);
-	outb(PIC2 + 1, 2); /* ICW3: slave ID 2 */
-	outb(PIC2 + 1, 0x01);
-	outb(PIC1 + 1, (uint8_t)~(1u << COM1_IRQ));
-	outb(PIC2 + 1, 0xff);
-}
-
-static uint8_t pic_read(uint8_t ocw3)
-{
-	outb(PIC1, ocw3);
-	return inb(PIC1);
 }
 
 static void wait_sent(void)
@@ -86,10 +53,14 @@ static bool interrupt_checks(void)
 	bool ok = true;
 	const uint8_t irq_bit = 1u << COM1_IRQ;
 
-	pic_setup();
+	pic_setup(PIC1_VECTOR_BASE, PIC2_VECTOR_BASE, irq_bit);
 	outb(COM1 + MCR, MCR_OUT2 | MCR_DTR_RTS);
 	outb(COM1 + IER, IER_ETBEI); /* THR is empty: the interrupt is due now */
 	ok &= check(pic_read(PIC_OCW3_READ_IRR) & irq_bit, "PIC IRR holds IRQ 4 from COM1");
+	/* After reset every LVT is masked: the PIC's INTR stops at LINT0. */
+	__asm__ volatile("sti; nop; cli");
+	ok &= check(guest_irq_count[COM1_VECTOR] == 0, "PIC interrupt held while LINT0 is masked");
+	lapic_virtual_wire();
 	ok &= check(guest_irq_count[COM1_VECTOR] == 0, "no COM1 interrupt while IF=0");
 	__asm__ volatile("sti; nop; cli");
 	ok &= check(guest_irq_count[COM1_VECTOR] == 1, "COM1 interrupt arrives at the programmed vector");

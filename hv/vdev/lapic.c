@@ -94,6 +94,16 @@ void lapic_set_apic_base(struct lapic *l, uint64_t value)
 		l->s.ldr = vlapic_ldr_x2apic(l->s.id);
 }
 
+uint64_t lapic_read_cr8(const struct lapic *l)
+{
+	return (l->s.tpr >> 4) & 0xf;
+}
+
+void lapic_write_cr8(struct lapic *l, uint64_t cr8)
+{
+	l->s.tpr = (uint32_t)(cr8 & 0xf) << 4;
+}
+
 /* 11.8.3.1: the TPR's class wins when it is not below the in-service one. */
 uint32_t vlapic_ppr(const struct lapic *l)
 {

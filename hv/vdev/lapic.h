@@ -202,6 +202,11 @@ bool lapic_accepts_pic(const struct lapic *l);
 
 bool lapic_x2apic_mode(const struct lapic *l);
 
+/* MOV to and from CR8 in 64-bit mode: CR8[3:0] is TPR[7:4] and a write
+ * clears TPR[3:0] (SDM 3A 11.8.6.1). */
+uint64_t lapic_read_cr8(const struct lapic *l);
+void lapic_write_cr8(struct lapic *l, uint64_t cr8);
+
 /* Snapshots: load re-arms (or cancels) the domain's timer to match. */
 void lapic_save(const struct lapic *l, struct lapic_state *out);
 void lapic_load(struct lapic *l, const struct lapic_state *in);

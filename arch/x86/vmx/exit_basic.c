@@ -5,6 +5,7 @@
 #include "arch/x86/vmx/vmx_intr.h"
 #include "arch/x86/vmx/vmx_mmio.h"
 #include "arch/x86/vmx/vmx_exit.h"
+#include "hv/domain.h"
 #include "hv/log.h"
 
 /* The host interrupt was delivered when the run loop re-enabled interrupts
@@ -65,9 +66,12 @@ void vmx_exit_ept_violation(struct vcpu *v)
 	uint64_t gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDR);
 	const char *access = (q & 4) ? "execute" : (q & 2) ? "write" : "read";
 
-	/* A data access to a device's region is emulated; fetching code from
-	 * MMIO is not supported and ends the domain like any bad access. */
-	if (!(q & 4) && mmio_bus_find(&v->dom->mmio, gpa, 1).region) {
+	/* A data access to a device's region is emulated, and so is a write to
+	 * the read-only BIOS area (dropped there); fetching code from MMIO is
+	 * not supported and ends the domain like any bad access. */
+	bool device = mmio_bus_find(&v->dom->mmio, gpa, 1).region ||
+		      mmio_bus_find(&v->local_mmio, gpa, 1).region;
+	if (!(q & 4) && (device || ((q & 2) && vpc_gpa_is_rom(gpa)))) {
 		if (!vmx_emulate_mmio(v, gpa))
 			domain_end(v->dom, DOMAIN_END_BAD_ACCESS, 0);
 		return;

@@ -21,15 +21,17 @@ static void host_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4], void *ctx)
 	out[3] = r.edx;
 }
 
-/* What the guest gets today: PAT and EFER.NXE through the VMCS, nothing
- * whose control is off (RDTSCP, INVPCID, XSAVES) or whose MSRs or devices
- * do not exist yet (MTRR, MCA, PMU, TSC deadline, x2APIC, speculation
- * controls). One vCPU runs until the scheduler exists. */
+/* What the guest gets today: PAT and EFER.NXE through the VMCS, the virtual
+ * LAPIC with x2APIC mode and the TSC-deadline timer, nothing whose control
+ * is off (RDTSCP, INVPCID, XSAVES) or whose MSRs do not exist yet (MTRR,
+ * MCA, PMU, speculation controls). One vCPU runs until the scheduler exists. */
 static struct cpuid_platform platform_for(void)
 {
 	return (struct cpuid_platform){
 		.msr_pat = true,
 		.msr_efer_nx = cpuid(0x80000001).edx & CPUID80000001_EDX_NX,
+		.msr_tsc_deadline = true,
+		.x2apic = true,
 		.vcpus = 1,
 		.tsc_khz = tsc_khz,
 		.xcr0_supported = fpu_host_xcr0(),
@@ -43,7 +45,7 @@ void vmx_exit_cpuid(struct vcpu *v)
 	uint64_t cr4 = vmx_guest_visible_cr4();
 	const struct cpuid_vcpu_state s = {
 		.apic_id = v->id,
-		.apic_enabled = false, /* the virtual LAPIC comes with the virtual PC */
+		.apic_enabled = v->arch.msr.apic_base & APIC_BASE_EN,
 		.cr4_osxsave = cr4 & CR4_OSXSAVE_BIT,
 		.cr4_ospke = cr4 & CR4_PKE_BIT,
 		.xcr0 = v->arch.ctx.xcr0,

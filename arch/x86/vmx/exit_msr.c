@@ -8,6 +8,7 @@
 #include "arch/x86/vmx/vmx_event.h"
 #include "arch/x86/vmx/vmx_exit.h"
 #include "arch/x86/vmx/vmx_guest_state.h"
+#include "hv/domain.h"
 
 static const uint32_t vmcs_backing[] = {
 	[MSR_BACK_SYSENTER_CS] = VMCS_GUEST_SYSENTER_CS,
@@ -58,8 +59,41 @@ static bool backed_access(uint32_t where, bool write, uint64_t *value)
 	case MSR_BACK_PRED_CMD:
 		return write && wrmsr_safe(MSR_IA32_PRED_CMD, *value) == 0;
 	default:
-		return false; /* the x2APIC registers come with the virtual LAPIC */
+		return false;
 	}
+}
+
+/* The guest's TSC is the host's plus the VMCS offset; the LAPIC model counts
+ * TSC ticks from the domain clock's origin. Their difference moves only when
+ * the guest writes IA32_TSC. */
+static int64_t guest_tsc_bias(const struct vcpu *v)
+{
+	return (int64_t)(vmcs_read(VMCS_TSC_OFFSET) + v->dom->start_tsc);
+}
+
+/* The MSRs whose state lives in the vCPU's local APIC model. The policy has
+ * decided the access is allowed; false means the model refused it (#GP).
+ * The model's timers fire in host interrupt handlers: host interrupts off. */
+static bool lapic_msr(struct vcpu *v, uint32_t msr, uint32_t where, bool write, uint64_t *value)
+{
+	struct lapic *l = &v->lapic;
+	bool ok = true;
+	uint64_t flags = irq_save();
+
+	if (where == MSR_BACK_LAPIC) {
+		ok = (write ? lapic_msr_write(l, msr, *value) : lapic_msr_read(l, msr, value)) == LAPIC_MSR_OK;
+	} else if (msr == MSR_IA32_APIC_BASE && write) {
+		lapic_set_apic_base(l, v->arch.msr.apic_base);
+	} else if (msr == MSR_IA32_TSC_DEADLINE) {
+		if (write) {
+			lapic_write_tsc_deadline(l, *value ? *value - (uint64_t)guest_tsc_bias(v) : 0);
+		} else {
+			uint64_t model = lapic_read_tsc_deadline(l);
+			*value = model ? model + (uint64_t)guest_tsc_bias(v) : 0;
+		}
+	}
+	irq_restore(flags);
+	return ok;
 }
 
 static void msr_exit(struct vcpu *v, bool write)
@@ -76,7 +110,10 @@ static void msr_exit(struct vcpu *v, bool write)
 	} else {
 		res = msr_policy_read(&v->arch.msr_platform, &v->arch.msr, msr, &value, &where);
 	}
-	if (res == MSR_GP || (res == MSR_VMCS && !backed_access(where, write, &value))) {
+	bool lapic = where == MSR_BACK_LAPIC || msr == MSR_IA32_TSC_DEADLINE ||
+		     (msr == MSR_IA32_APIC_BASE && write);
+	if (res == MSR_GP || (lapic && !lapic_msr(v, msr, where, write, &value)) ||
+	    (res == MSR_VMCS && !lapic && !backed_access(where, write, &value))) {
 		vmx_inject_gp0(v);
 		return;
 	}

@@ -38,6 +38,13 @@ int arch_domain_init(struct domain *d, char *err, size_t errlen)
 		fmt_snprintf(err, errlen, "out of memory for the EPT of %lu MiB of RAM", d->ram_bytes / MIB);
 		return -1;
 	}
+	/* The BIOS area reads as the domain's RAM there but takes no writes
+	 * (hv/vpc.h); a write exits and is dropped by the MMIO emulation. */
+	if (d->ram_bytes >= VPC_BIOS_END &&
+	    ept_protect(&d->arch.ept, VPC_BIOS_START, VPC_BIOS_END - VPC_BIOS_START, EPT_R | EPT_X)) {
+		fmt_snprintf(err, errlen, "out of memory for the EPT of the BIOS area");
+		return -1;
+	}
 	/* VPID 0 is the host's; domain IDs start at 1 and fit 16 bits here. */
 	d->arch.vpid = vmx_active_controls()->vpid ? (uint16_t)d->id : 0;
 	return 0;

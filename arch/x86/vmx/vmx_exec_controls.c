@@ -9,11 +9,15 @@
 #define PIN_REQUIRED (VMX_PIN_EXT_INTR_EXITING | VMX_PIN_NMI_EXITING)
 #define PIN_OPTIONAL (VMX_PIN_PREEMPTION_TIMER)
 /* Primary: HLT blocks the vCPU in the hypervisor (PLATFORM.md: never enter
- * the HLT activity state); port and MSR accesses exit through bitmaps when
- * the CPU has them, else I/O exits unconditionally and every MSR access
- * exits anyway. */
-#define PROC_REQUIRED (VMX_PROC_HLT_EXITING | VMX_PROC_SECONDARY_CTLS)
-#define PROC_OPTIONAL (VMX_PROC_IO_BITMAPS | VMX_PROC_MSR_BITMAPS | VMX_PROC_TSC_OFFSETTING)
+ * the HLT activity state); the guest reads the TSC with the domain's offset;
+ * CR8 is the virtual LAPIC's TPR (without these exits a guest would write
+ * the host's own TPR); port and MSR accesses exit through bitmaps when the
+ * CPU has them, else I/O exits unconditionally and every MSR access exits
+ * anyway. */
+#define PROC_REQUIRED                                                                  \
+	(VMX_PROC_HLT_EXITING | VMX_PROC_SECONDARY_CTLS | VMX_PROC_TSC_OFFSETTING |     \
+	 VMX_PROC_CR8_LOAD_EXITING | VMX_PROC_CR8_STORE_EXITING)
+#define PROC_OPTIONAL (VMX_PROC_IO_BITMAPS | VMX_PROC_MSR_BITMAPS)
 #define PROC2_REQUIRED (VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED_GUEST)
 #define PROC2_OPTIONAL (VMX_PROC2_VPID)
 /* EFER and PAT are switched by the VMCS, not by hand. */

@@ -56,12 +56,11 @@ void vmx_intr_before_entry(struct vcpu *v)
 	}
 	if (vcpu_irq_waiting(v)) {
 		if (!e->pending && interrupts_open()) {
-			int vector = vcpu_highest_irq(v);
+			/* Acked only now: the PIC fixes its vector in the INTA
+			 * cycle, the LAPIC moves it from IRR to ISR. */
+			int vector = vcpu_irq_ack(v);
 			if (vector >= 0)
-				vcpu_clear_irq(v, (uint8_t)vector);
-			else /* the PIC fixes its vector in the INTA cycle: ack only now */
-				vector = domain_ext_intr_ack(v->dom);
-			*e = (struct vmx_event){true, VMX_INTR_TYPE_EXT_INTR, (uint8_t)vector, false, 0, 0};
+				*e = (struct vmx_event){true, VMX_INTR_TYPE_EXT_INTR, (uint8_t)vector, false, 0, 0};
 			want_irq_window |= vcpu_irq_waiting(v); /* come back for the next */
 		} else {
 			want_irq_window = true;

@@ -3,6 +3,7 @@
  * view of memory (segment base, the guest's paging, then RAM or a device on
  * the MMIO bus) and turns faults into injected exceptions. */
 #include "arch/x86/vmx/vmx_mmio.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/vmx/vmcs.h"
 #include "arch/x86/vmx/vmx_event.h"
 #include "arch/x86/vmx/vmx_exit.h"
@@ -34,6 +35,20 @@ static void page_fault(struct x86emu_fault *f, const struct pw_fault *pf)
 	*f = (struct x86emu_fault){X86_EXC_PF, true, pf->error_code, pf->cr2};
 }
 
+/* A device register: the vCPU's own LAPIC page first, then the domain's
+ * devices. Device timers fire in host interrupt handlers and change the same
+ * state, so the access runs with host interrupts off. */
+static enum mmio_result device_access(struct vcpu *v, uint64_t gpa, unsigned n, bool write,
+				      uint64_t *value)
+{
+	struct mmio_bus *bus = mmio_bus_find(&v->local_mmio, gpa, n).region ? &v->local_mmio
+									     : &v->dom->mmio;
+	uint64_t flags = irq_save();
+	enum mmio_result res = mmio_bus_access(bus, gpa, n, write, value);
+	irq_restore(flags);
+	return res;
+}
+
 /* One access of len bytes at seg:offset, split at a page boundary into at
  * most two parts, each RAM or a device register. Segment limits are not
  * checked: guests that reach MMIO use flat segments (64-bit mode has none). */
@@ -62,15 +77,15 @@ static int access(struct mmio_ctx *c, enum x86_seg seg, uint64_t offset, void *b
 		size_t n = range.part[i].len;
 		uint8_t *p = (uint8_t *)buf + done;
 		if (domain_gpa_is_ram(c->v->dom, gpa, n)) {
-			if (write)
+			if (write && !vpc_gpa_is_rom(gpa)) /* ROM ignores writes */
 				memcpy(domain_gpa_to_host(c->v->dom, gpa), p, n);
-			else
+			else if (!write)
 				memcpy(p, domain_gpa_to_host(c->v->dom, gpa), n);
 		} else {
 			uint64_t value = 0;
 			if (write)
 				memcpy(&value, p, n);
-			if (fetch || mmio_bus_access(&c->v->dom->mmio, gpa, (unsigned)n, write, &value) != MMIO_CLAIMED) {
+			if (fetch || device_access(c->v, gpa, (unsigned)n, write, &value) != MMIO_CLAIMED) {
 				c->bad_gpa = gpa;
 				return X86EMU_UNSUPPORTED;
 			}

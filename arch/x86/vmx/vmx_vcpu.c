@@ -39,6 +39,9 @@ static void write_controls(struct vcpu *v, bool long_mode)
 	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write(VMCS_ENTRY_INTR_INFO, 0);
 	vmcs_write(VMCS_EPT_POINTER, ept_eptp(&d->arch.ept));
+	/* The guest reads the TSC directly; it starts at 0 with the domain's
+	 * clock, which the device models count from (SDM 3C 26.3). */
+	vmcs_write(VMCS_TSC_OFFSET, -d->start_tsc);
 	if (c->io_bitmaps) {
 		vmcs_write(VMCS_IO_BITMAP_A, vmx_io_bitmap(0));
 		vmcs_write(VMCS_IO_BITMAP_B, vmx_io_bitmap(1));
@@ -73,14 +76,17 @@ static void apply_test_fault(const struct vcpu *v)
 	}
 }
 
-/* What the guest's CPUID offers decides which MSRs exist for it. No virtual
- * LAPIC, MTRRs, TSC deadline or speculation controls are offered yet. */
+/* What the guest's CPUID offers decides which MSRs exist for it: the
+ * virtual LAPIC's (x2APIC and TSC deadline); no MTRRs or speculation
+ * controls yet. */
 static void msr_platform_for(const struct vcpu *v, struct msr_platform *p)
 {
 	uint32_t widths = cpuid(0x80000008).eax;
 
 	*p = (struct msr_platform){
 		.bsp = v->id == 0,
+		.x2apic = true,
+		.tsc_deadline = true,
 		.nx = cpuid(0x80000001).edx & CPUID80000001_EDX_NX,
 		.pa_bits = (uint8_t)widths,
 		.la_bits = (uint8_t)(widths >> 8),
