@@ -1,6 +1,7 @@
 /* Domain end, console, ports and devices, and guest memory access (see
  * domain.h). */
 #include "hv/domain.h"
+#include "hv/console.h"
 #include "hv/log.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"
@@ -41,17 +42,41 @@ void domain_console_flush(struct domain *d)
 	d->console_len = 0;
 }
 
+/* A partial line shown while the guest waits (a shell prompt): what it
+ * prints next continues that line, until a newline or a hypervisor line. */
+void domain_console_show_partial(struct domain *d)
+{
+	if (!d->console_len || d->console_open)
+		return;
+	d->console[d->console_len] = '\0';
+	log_open_line("dom%u %s: %s", d->id, d->cfg.name, d->console);
+	d->console_len = 0;
+	d->console_open = true;
+}
+
+static char printable(uint8_t c)
+{
+	return (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+}
+
 /* Lines are gathered so a guest's output never interleaves mid-line with
  * the hypervisor's; unprintable bytes are shown as '?'. */
 void domain_console_byte(struct domain *d, uint8_t c)
 {
+	if (c == '\r')
+		return;
+	if (d->console_open) {
+		if (log_continue_line(c == '\n' ? '\n' : printable(c))) {
+			d->console_open = c != '\n';
+			return;
+		}
+		d->console_open = false; /* ended by a hypervisor line: start anew */
+	}
 	if (c == '\n') {
 		domain_console_flush(d);
 		return;
 	}
-	if (c == '\r')
-		return;
-	d->console[d->console_len++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	d->console[d->console_len++] = printable(c);
 	if (d->console_len == DOMAIN_CONSOLE_LINE_MAX - 1)
 		domain_console_flush(d);
 }
@@ -98,6 +123,17 @@ static void hook_raise(void *ctx, uint8_t vector, bool nmi)
 		vcpu_raise_irq(&d->vcpu0, vector);
 }
 
+/* Stamped first, logged after: the span is the guest's, not the console's. */
+static void hook_mark(void *ctx, uint32_t value)
+{
+	struct domain *d = ctx;
+	uint64_t now = rdtsc();
+	uint64_t since = d->first_entry_tsc ? now - d->first_entry_tsc : 0;
+
+	log_info("dom%u %s: marker %u at %lu us since first entry (tsc %lu)", d->id, d->cfg.name,
+		 value, tsc_ticks_to_ns(since) / 1000, now);
+}
+
 static void testdev_timer_fired(struct timer_event *ev)
 {
 	struct domain *d = ev->arg;
@@ -106,16 +142,31 @@ static void testdev_timer_fired(struct timer_event *ev)
 
 #define TICK_US 1000
 
+/* What is typed on the hypervisor console goes to the running domain's
+ * COM1, held back (not overrun) while its receiver is full. Polled on the
+ * tick: 1000 bytes/s is more than a typist needs. */
+static void console_input(struct domain *d)
+{
+	while (uart_can_receive(&d->vpc.com1)) {
+		int c = console_getc();
+		if (c < 0)
+			return;
+		uart_receive(&d->vpc.com1, (uint8_t)c);
+	}
+}
+
 static void tick_fired(struct timer_event *ev)
 {
 	struct domain *d = ev->arg;
 	d->host_ticks++;
+	console_input(d);
 	timer_arm(ev, ev->deadline_tsc + tsc_us_to_ticks(TICK_US));
 }
 
 int domain_devices_init(struct domain *d, char *err, size_t errlen)
 {
-	const struct test_device_hooks hooks = {hook_console, hook_exit, hook_arm_timer, hook_raise, d};
+	const struct test_device_hooks hooks = {hook_console, hook_exit, hook_arm_timer, hook_raise,
+						 hook_mark, d};
 
 	port_bus_init(&d->ports);
 	mmio_bus_init(&d->mmio);

@@ -41,10 +41,12 @@ struct domain {
 	uint64_t end_status;
 	char console[DOMAIN_CONSOLE_LINE_MAX];
 	size_t console_len;
+	bool console_open; /* a partial line is on the console (show_partial) */
 	struct port_bus ports;
 	struct mmio_bus mmio;
 	struct test_mmio test_mmio;
 	uint64_t start_tsc; /* the domain's clock starts here (device models' time 0) */
+	uint64_t first_entry_tsc; /* vCPU 0's first VM entry, where marker spans start */
 	struct vpc vpc;
 	uint64_t unclaimed_port_accesses;
 	struct test_devices testdev;
@@ -81,6 +83,8 @@ void domain_console_byte(struct domain *d, uint8_t c);
 
 /* Print what the guest wrote to its console that has no newline yet. */
 void domain_console_flush(struct domain *d);
+/* Show it without ending the line (the guest is idle, maybe at a prompt). */
+void domain_console_show_partial(struct domain *d);
 
 /* Whether [gpa, gpa + len) lies in the domain's RAM. */
 static inline bool domain_gpa_is_ram(const struct domain *d, uint64_t gpa, uint64_t len)

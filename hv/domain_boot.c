@@ -1,13 +1,17 @@
 /* Guest image loading (see domain_boot.h). The guest-physical layout of a
  * new domain, below its kernel at 1 MiB:
- *   0x10000-0x1ffff  multiboot information (multiboot kernels)
- *   0x20000-0x2ffff  page tables and GDT (64-bit kernels)
+ *   0x10000-0x1ffff  multiboot information (multiboot kernels), or
+ *                    the zero page and command line (Linux)
+ *   0x20000-0x2ffff  page tables and GDT (64-bit kernels and Linux)
  *   0x9f000          initial stack top (64-bit kernels)
- *   0x9fc00-0xfffff  reserved, as on a PC (EBDA, VGA, BIOS) */
+ *   0x9fc00-0xfffff  reserved, as on a PC (EBDA, VGA, BIOS; the ACPI tables
+ *                    live there, hv/vpc.h) */
 #include "hv/domain_boot.h"
 #include "hv/boot_modules.h"
 #include "hv/format.h"
 #include "hv/loader/elf.h"
+#include "hv/loader/linux.h"
+#include "hv/log.h"
 #include "hv/loader/longmode.h"
 #include "hv/loader/multiboot1.h"
 #include "hv/loader/raw16.h"
@@ -17,8 +21,10 @@
 #define MB1_INFO_SIZE_MAX 0x10000
 #define LONGMODE_TABLES_GPA 0x20000
 #define LONGMODE_STACK_TOP 0x9f000
-#define LOW_RAM_END 0x9fc00
-#define HIGH_RAM_START 0x100000
+#define LINUX_ZERO_PAGE_GPA 0x10000
+#define LINUX_CMDLINE_GPA 0x11000
+#define LOW_RAM_END VPC_LOW_RAM_END
+#define HIGH_RAM_START VPC_BIOS_END
 #define CMDLINE_MAX 640
 
 static struct guest_mem guest_memory(const struct domain *d)
@@ -124,8 +130,78 @@ static int load_raw16(struct domain *d, const struct boot_module *k, struct vcpu
 	return 0;
 }
 
-/* kernel_type = "auto": a multiboot header wins, then an ELF image (which
- * must be 64-bit); anything else needs its type named in the config. */
+static const char *e820_type_name(uint32_t type)
+{
+	switch (type) {
+	case LINUX_E820_RAM:
+		return "usable";
+	case LINUX_E820_ACPI:
+		return "ACPI data";
+	case LINUX_E820_NVS:
+		return "ACPI NVS";
+	case LINUX_E820_UNUSABLE:
+		return "unusable";
+	default:
+		return "reserved";
+	}
+}
+
+/* A Linux kernel (bzImage or vmlinux) through the 64-bit boot protocol: the
+ * zero page at RSI, the protocol's GDT selectors, everything identity mapped.
+ * The e820 map is logged as Linux logs it, so the two can be compared. */
+static int load_linux(struct domain *d, const struct mb2_info *mb, const struct boot_module *k,
+		      struct vcpu_boot_state *boot, char *err, size_t errlen)
+{
+	struct guest_mem gm = guest_memory(d);
+	struct boot_module rd = {0};
+	struct longmode_setup lm;
+	struct linux_boot lb;
+	char why[160];
+
+	if (d->cfg.ramdisk[0] && !boot_module_find(mb, d->cfg.ramdisk, &rd)) {
+		fmt_snprintf(err, errlen, "ramdisk %s: no boot module of that name", d->cfg.ramdisk);
+		return -1;
+	}
+	const struct linux_e820 map[] = {
+		{0, LOW_RAM_END, LINUX_E820_RAM},
+		{LOW_RAM_END, HIGH_RAM_START - LOW_RAM_END, LINUX_E820_RESERVED},
+		{HIGH_RAM_START, d->ram_bytes - HIGH_RAM_START, LINUX_E820_RAM},
+	};
+	const struct linux_params params = {
+		.e820 = map,
+		.e820_count = ARRAY_SIZE(map),
+		.acpi_rsdp = d->vpc.acpi.rsdp.gpa,
+		.cmdline = d->cfg.extra,
+		.initrd = rd.data,
+		.initrd_len = rd.len,
+		.zero_page_gpa = LINUX_ZERO_PAGE_GPA,
+		.cmdline_gpa = LINUX_CMDLINE_GPA,
+	};
+	if (linux_load(k->data, k->len, &gm, &params, &lb, why, sizeof(why))) {
+		fmt_snprintf(err, errlen, "kernel %s: %s", k->name, why);
+		return -1;
+	}
+	if (longmode_build(&gm, LONGMODE_TABLES_GPA, &lm, why, sizeof(why))) {
+		fmt_snprintf(err, errlen, "long-mode page tables: %s", why);
+		return -1;
+	}
+	log_info("dom%u %s: linux %s, boot protocol %u.%02u, kernel [%#lx, %#lx), initrd [%#lx, %#lx)",
+		 d->id, d->cfg.name, lb.bzimage ? "bzImage" : "vmlinux", lb.version >> 8,
+		 lb.version & 0xff, lb.kernel_start, lb.kernel_end, lb.initrd_start, lb.initrd_end);
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		log_info("dom%u %s: e820: [mem 0x%016lx-0x%016lx] %s", d->id, d->cfg.name, map[i].addr,
+			 map[i].addr + map[i].size - 1, e820_type_name(map[i].type));
+	*boot = (struct vcpu_boot_state){.mode = VCPU_BOOT_LONG64, .rip = lb.entry,
+					 .rsi = lb.zero_page, .cr3 = lm.cr3,
+					 .gdt_base = lm.gdt_base, .gdt_limit = lm.gdt_limit,
+					 .code_sel = lm.code_sel, .data_sel = lm.data_sel};
+	return 0;
+}
+
+/* kernel_type = "auto": a multiboot header wins, then a Linux kernel (a
+ * bzImage, or a vmlinux: an ELF linked in the kernel's high half), then an
+ * ELF image (which must be 64-bit); anything else needs its type named in
+ * the config. */
 static int detect(const struct boot_module *k, enum domain_kernel_type *type, char *err, size_t errlen)
 {
 	struct mb1_header hdr;
@@ -136,12 +212,16 @@ static int detect(const struct boot_module *k, enum domain_kernel_type *type, ch
 		*type = KERNEL_MULTIBOOT;
 		return 0;
 	}
+	if (linux_is_bzimage(k->data, k->len) || linux_is_vmlinux(k->data, k->len)) {
+		*type = KERNEL_LINUX;
+		return 0;
+	}
 	if (k->len >= 4 && !memcmp(k->data, "\x7f" "ELF", 4)) {
 		*type = KERNEL_ELF64;
 		return 0;
 	}
 	fmt_snprintf(err, errlen,
-		     "kernel %s: neither a multiboot kernel nor an ELF image (a raw real-mode image needs kernel_type = \"raw16\")",
+		     "kernel %s: neither a multiboot kernel, a Linux kernel nor an ELF image (a raw real-mode image needs kernel_type = \"raw16\")",
 		     k->name);
 	return -1;
 }
@@ -169,6 +249,8 @@ int domain_boot_load(struct domain *d, const struct mb2_info *mb, struct vcpu_bo
 		return load_elf64(d, &k, boot, err, errlen);
 	case KERNEL_RAW16:
 		return load_raw16(d, &k, boot, err, errlen);
+	case KERNEL_LINUX:
+		return load_linux(d, mb, &k, boot, err, errlen);
 	default:
 		fmt_snprintf(err, errlen, "kernel %s: unknown kernel type", k.name);
 		return -1;

@@ -33,7 +33,7 @@ static const char *const key_names[KEY_COUNT] = {
 };
 
 /* Indexed by enum domain_kernel_type and enum domain_test_fault. */
-static const char *const kernel_types[] = { "auto", "multiboot", "elf64", "raw16" };
+static const char *const kernel_types[] = { "auto", "multiboot", "elf64", "raw16", "linux" };
 static const char *const test_faults[] = { "none", "bad-guest-state", "bad-control" };
 
 enum value_kind { VALUE_WORD, VALUE_STRING, VALUE_LIST };

@@ -12,7 +12,7 @@
 #define DOMAIN_MEMORY_MAX_MIB 65536
 #define DOMAIN_LINE_MAX 1024 /* bytes per line, without its "\n" or "\r\n" */
 
-enum domain_kernel_type { KERNEL_AUTO, KERNEL_MULTIBOOT, KERNEL_ELF64, KERNEL_RAW16 };
+enum domain_kernel_type { KERNEL_AUTO, KERNEL_MULTIBOOT, KERNEL_ELF64, KERNEL_RAW16, KERNEL_LINUX };
 
 /* Test-only: makes the hypervisor corrupt the domain's VMCS on purpose, so the
  * failed-VM-entry paths can be exercised. */
@@ -42,7 +42,8 @@ struct domain_config {
  *   kernel       string, required: the boot module's name (a path)
  *   ramdisk      string: the initial ramdisk module's name
  *   extra        string: the guest kernel's command line
- *   kernel_type  "auto" (default), "multiboot", "elf64" or "raw16"
+ *   kernel_type  "auto" (default), "multiboot", "elf64", "raw16" or "linux"
+ *                (a bzImage or vmlinux through the 64-bit boot protocol)
  *   raw16_entry  "CS:IP" in hex, e.g. "0x0800:0x0000": required with, and
  *                only allowed with, kernel_type "raw16"
  *   test_fault   "none" (default), "bad-guest-state" or "bad-control"

@@ -6,6 +6,9 @@
 #include "hv/string.h"
 
 static enum log_level current_level = LOG_INFO;
+/* A line printed without its newline yet (log_open_line); the next log line
+ * ends it first. */
+static bool line_open;
 
 void log_set_level(enum log_level level)
 {
@@ -32,10 +35,23 @@ static void put(char c, void *ctx)
 
 static void emit_line(const char *fmt, va_list ap)
 {
+	if (line_open) {
+		console_putc_locked('\n');
+		line_open = false;
+	}
 	for (const char *p = "hv: "; *p; p++)
 		console_putc_locked(*p);
 	fmt_vformat(put, NULL, fmt, ap);
 	console_putc_locked('\n');
+}
+
+static void emit_open(const char *fmt, va_list ap)
+{
+	if (line_open)
+		console_putc_locked('\n');
+	for (const char *p = "hv: "; *p; p++)
+		console_putc_locked(*p);
+	fmt_vformat(put, NULL, fmt, ap);
 }
 
 void log_vprintf(enum log_level level, const char *fmt, va_list ap)
@@ -61,4 +77,31 @@ void log_line_locked(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit_line(fmt, ap);
 	va_end(ap);
+}
+
+void log_open_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (LOG_INFO > current_level)
+		return;
+	uint64_t flags = console_lock();
+	va_start(ap, fmt);
+	emit_open(fmt, ap);
+	va_end(ap);
+	line_open = true;
+	console_unlock(flags);
+}
+
+bool log_continue_line(char c)
+{
+	uint64_t flags = console_lock();
+	bool open = line_open;
+
+	if (open) {
+		console_putc_locked(c);
+		line_open = c != '\n';
+	}
+	console_unlock(flags);
+	return open;
 }

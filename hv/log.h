@@ -17,6 +17,13 @@ void log_vprintf(enum log_level level, const char *fmt, va_list ap);
 /* Print regardless of level, with the console already held (panic path). */
 __attribute__((format(printf, 1, 2))) void log_line_locked(const char *fmt, ...);
 
+/* Interactive output (an info-level line): log_open_line prints a line
+ * without its newline, log_continue_line adds one character to it (a
+ * newline ends it) and returns false, printing nothing, once any other log
+ * line has ended it. */
+__attribute__((format(printf, 1, 2))) void log_open_line(const char *fmt, ...);
+bool log_continue_line(char c);
+
 #define log_err(...) log_printf(LOG_ERR, __VA_ARGS__)
 #define log_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
 #define log_info(...) log_printf(LOG_INFO, __VA_ARGS__)

@@ -21,7 +21,7 @@ struct vcpu_boot_state {
 	enum vcpu_boot_mode mode;
 	uint16_t cs; /* real mode only */
 	uint64_t rip, rsp;
-	uint64_t rax, rbx;
+	uint64_t rax, rbx, rsi; /* multiboot magic and info; Linux zero page */
 	uint64_t cr3;                  /* long mode */
 	uint64_t gdt_base, gdt_limit;  /* long mode */
 	uint16_t code_sel, data_sel;   /* long mode */

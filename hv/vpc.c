@@ -173,6 +173,16 @@ static void reset_requested(void *ctx, const char *source)
 	domain_end(d, DOMAIN_END_RESET, 0);
 }
 
+/* IRQ 8, and on its rising edge the ACPI RTC fixed event (RTC_STS). */
+static void rtc_irq_hook(void *ctx, unsigned line, bool level)
+{
+	struct domain *d = ctx;
+
+	if (level && !(d->vpc.isa_irq_asserted & (1ull << line)))
+		acpi_pm_rtc_alarm(&d->vpc.pm);
+	vpc_isa_irq(d, line, level);
+}
+
 static int interrupt_controllers_init(struct domain *d, char *err, size_t errlen)
 {
 	struct vpc *pc = &d->vpc;
@@ -215,7 +225,8 @@ static int timers_init(struct domain *d, char *err, size_t errlen)
 	const struct pit_hooks pit = {
 		domain_clock(d), vdev_host_timer_init(&pc->pit_timer, &d->start_tsc, pit_fired, &pc->pit), isa};
 	const struct rtc_hooks rtc = {
-		domain_clock(d), vdev_host_timer_init(&pc->rtc_timer, &d->start_tsc, rtc_fired, &pc->rtc), isa};
+		domain_clock(d), vdev_host_timer_init(&pc->rtc_timer, &d->start_tsc, rtc_fired, &pc->rtc),
+		{rtc_irq_hook, d}};
 	const struct rtc_config rtc_cfg = {.wall_sec = cmos_clock_read(), .ram_below_4g = d->ram_bytes};
 	const struct acpi_pm_hooks pm = {
 		.clock = domain_clock(d),
@@ -226,9 +237,10 @@ static int timers_init(struct domain *d, char *err, size_t errlen)
 	};
 
 	pit_init(&pc->pit, &pit);
+	/* The PM block first: the RTC's interrupt reaches it. */
 	return pit_attach(&pc->pit, &d->ports, err, errlen) ||
-	       rtc_attach(&pc->rtc, &d->ports, &rtc_cfg, &rtc, err, errlen) ||
-	       acpi_pm_attach(&pc->pm, &d->ports, VPC_PM_BASE, VPC_SCI_IRQ, &pm, err, errlen);
+	       acpi_pm_attach(&pc->pm, &d->ports, VPC_PM_BASE, VPC_SCI_IRQ, &pm, err, errlen) ||
+	       rtc_attach(&pc->rtc, &d->ports, &rtc_cfg, &rtc, err, errlen);
 }
 
 static int buses_init(struct domain *d, char *err, size_t errlen)

@@ -69,7 +69,7 @@ else
 			[ -n "$path" ] || continue
 			case $path in /guests/*) ;; *) die "$cfg: $key '$path' is not under /guests/" ;; esac
 			[ -f "$guest_dir/${path#/guests/}" ] || die "$cfg: $key '$path': no $guest_dir/${path#/guests/}"
-			mkdir -p "$stage/guests"
+			mkdir -p "$(dirname "$stage$path")"
 			if [ ! -f "$stage$path" ]; then
 				cp "$guest_dir/${path#/guests/}" "$stage$path"
 				modules+=("$path")

@@ -176,7 +176,7 @@ const struct cpuid_feature cpuid_features[] = {
 	H(0xd, 1, EAX, 2, XSAVE, "XGETBV_ECX1"),
 	H(0xd, 1, EAX, 3, XSAVES, "XSAVES"), /* #UD without the control */
 	NEVER(0xd, 1, EAX, 4, "XFD"),        /* IA32_XFD not handled */
-	F(0xd, 1, EBX, 0xffffffff, XSAVES, CODE, "XSAVES area size"),
+	F(0xd, 1, EBX, 0xffffffff, XSAVE, CODE, "compacted area size (XSAVEC, XSAVES)"),
 
 	/* Leaf 80000001H ("Extended Function CPUID Information"). */
 	H(0x80000001, 0, ECX, 0, NONE, "LAHF/SAHF"),

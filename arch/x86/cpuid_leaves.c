@@ -100,8 +100,10 @@ void cpuid_leaf_xsave(const struct cpuid_env *e, uint32_t sub, uint32_t out[4])
 		out[2] = xsave_size(e, e->xcr0, false);
 		out[3] = (uint32_t)(e->xcr0 >> 32);
 	} else if (sub == 1) {
+		/* EBX: the compacted size for XCR0 | IA32_XSS, which XSAVEC uses
+		 * too (Linux sizes its buffers from it with XSAVEC alone). */
 		cpuid_features_apply(e, 0xd, 1, out);
-		if (out[0] & (1u << 3)) /* XSAVES: the compacted size (EBX) */
+		if (out[0] & ((1u << 1) | (1u << 3))) /* XSAVEC or XSAVES */
 			out[1] = xsave_size(e, current, true);
 	} else if (sub < 64 && (e->xcr0 & (UINT64_C(1) << sub))) {
 		e->host(0xd, sub, out, e->ctx);

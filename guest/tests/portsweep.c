@@ -26,6 +26,7 @@ static const struct {
 	{0xa0, 2},   /* slave 8259 */
 	{0x3f8, 8},  /* COM1 */
 	{0x4d0, 2},  /* ELCR */
+	{0x510, 4},  /* the marker port (include/public/marker.h) */
 	{0x600, 12}, /* ACPI PM1a event/control, PM timer */
 	{0xcf8, 8},  /* PCI configuration mechanism #1, 0xCF9 reset */
 };

@@ -23,6 +23,7 @@
 
 #define PT_LOAD 1
 #define PT_INTERP 3
+#define PT_NOTE 4
 
 #define PF_X 0x1
 

@@ -55,6 +55,9 @@ struct linux_boot {
 /* Whether img carries a bzImage setup header: "HdrS" at 0x202 (boot.rst). */
 bool linux_is_bzimage(const void *img, size_t len);
 
+/* Whether img is an x86-64 vmlinux: an ELF64 with a note named "Linux". */
+bool linux_is_vmlinux(const void *img, size_t len);
+
 /* Loads a Linux kernel for the 64-bit entry. An image starting with the ELF magic
  * is a vmlinux (its PT_LOAD segments go to their p_paddr, the entry is e_entry as
  * a physical address, or translated from virtual); anything else must be a bzImage

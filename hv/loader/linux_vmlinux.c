@@ -187,3 +187,44 @@ void linux_copy_vmlinux(const struct linux_kernel *k, struct guest_mem *gm)
 		memset(gm->base + ph.p_paddr + ph.p_filesz, 0, (size_t)(ph.p_memsz - ph.p_filesz));
 	}
 }
+
+/* Whether the note segment [off, off + size) of img holds a note named
+ * "Linux" (the ELF note format of the System V gABI: namesz, descsz, type,
+ * then the name and descriptor, each padded to 4 bytes). */
+static bool has_linux_note(const uint8_t *img, size_t len, uint64_t off, uint64_t size)
+{
+	static const char name[] = "Linux";
+
+	if (off > len || size > len - off)
+		return false;
+	for (uint64_t pos = off, end = off + size; end - pos >= 12;) {
+		uint32_t hdr[3];
+		memcpy(hdr, img + pos, sizeof(hdr));
+		uint64_t name_len = (hdr[0] + 3ull) & ~3ull, desc_len = (hdr[1] + 3ull) & ~3ull;
+		if (name_len + desc_len > end - pos - 12)
+			return false;
+		if (hdr[0] == sizeof(name) && !memcmp(img + pos + 12, name, sizeof(name)))
+			return true;
+		pos += 12 + name_len + desc_len;
+	}
+	return false;
+}
+
+/* A vmlinux carries notes named "Linux" (init/version.c's build salt, in
+ * every kernel since 5.0): that tells it from other 64-bit ELF kernels,
+ * which the ELF loader runs as they are. */
+bool linux_is_vmlinux(const void *img, size_t len)
+{
+	const uint8_t *bytes = img;
+	struct elf64_ehdr eh;
+	char why[8];
+
+	if (len < 4 || memcmp(bytes, "\x7f" "ELF", 4) || read_ehdr(bytes, len, &eh, why, sizeof(why)))
+		return false;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		struct elf64_phdr ph = phdr(bytes, &eh, i);
+		if (ph.p_type == PT_NOTE && has_linux_note(bytes, len, ph.p_offset, ph.p_filesz))
+			return true;
+	}
+	return false;
+}

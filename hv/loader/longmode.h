@@ -12,8 +12,11 @@
 #define LONGMODE_REGION_SIZE (7 * PAGE_SIZE)
 #define LONGMODE_IDENTITY_LIMIT (4 * GIB)
 
-#define LONGMODE_CS 0x08 /* GDT entry 1: 64-bit code */
-#define LONGMODE_DS 0x10 /* GDT entry 2: data, for DS, ES, SS (FS, GS too) */
+/* The selectors Linux's 64-bit boot protocol requires (boot.rst: __BOOT_CS
+ * 0x10 and __BOOT_DS 0x18); other 64-bit guests take whatever they are given.
+ * GDT entry 1 stays null. */
+#define LONGMODE_CS 0x10 /* GDT entry 2: 64-bit code */
+#define LONGMODE_DS 0x18 /* GDT entry 3: data, for DS, ES, SS (FS, GS too) */
 
 /* Control registers on entry: paging with PAE in long mode (Intel SDM vol. 3A,
  * "IA-32e Mode Initialization"). CR0 = PE | ET | NE | PG, CR4 = PAE,

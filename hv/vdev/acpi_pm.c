@@ -7,7 +7,10 @@
 #define MSB_SHIFT (ACPI_PM_TIMER_BITS - 1)
 #define TIMER_MASK ((1ull << ACPI_PM_TIMER_BITS) - 1)
 /* The status bits that have an enable bit and so can raise the SCI. */
-#define SCI_SOURCES (ACPI_PM1_TMR | ACPI_PM1_PWRBTN)
+/* GBL_STS is set only by firmware releasing the global lock, and there is
+ * no SMM firmware, so it never is; GBL_EN still holds what the OS writes
+ * (ACPICA checks that it sticks before it uses the lock). */
+#define SCI_SOURCES (ACPI_PM1_TMR | ACPI_PM1_GBL | ACPI_PM1_PWRBTN | ACPI_PM1_RTC)
 #define CNT_BITS (ACPI_PM1_BM_RLD | ACPI_PM1_SLP_TYP_MASK)
 
 /* Timer ticks in d ns, split so the product never overflows: the count is
@@ -176,6 +179,13 @@ void acpi_pm_power_button(struct acpi_pm *pm)
 {
 	catch_up(pm, now_ticks(pm));
 	pm->s.sts |= ACPI_PM1_PWRBTN;
+	settle(pm);
+}
+
+void acpi_pm_rtc_alarm(struct acpi_pm *pm)
+{
+	catch_up(pm, now_ticks(pm));
+	pm->s.sts |= ACPI_PM1_RTC;
 	settle(pm);
 }
 

@@ -18,7 +18,9 @@
 
 /* PM1_STS and PM1_EN bits (ACPI 6.5 §4.8.4.1.1, §4.8.4.1.2, Tables 4.11-4.12). */
 #define ACPI_PM1_TMR 0x0001u     /* TMR_STS / TMR_EN */
+#define ACPI_PM1_GBL 0x0020u     /* GBL_STS / GBL_EN: the global lock */
 #define ACPI_PM1_PWRBTN 0x0100u  /* PWRBTN_STS / PWRBTN_EN */
+#define ACPI_PM1_RTC 0x0400u     /* RTC_STS / RTC_EN: the RTC alarm (fixed event) */
 #define ACPI_PM1_WAK 0x8000u     /* WAK_STS */
 /* PM1_CNT bits (ACPI 6.5 §4.8.4.2.1, Table 4.13). There is no SMI handler
  * and so no SMI_CMD port (the FADT's SMI_CMD is 0, ACPI 6.5 §5.2.9): the
@@ -74,6 +76,10 @@ int acpi_pm_attach(struct acpi_pm *pm, struct port_bus *bus, uint16_t base, unsi
 void acpi_pm_timer_fired(struct acpi_pm *pm);
 /* The domain's power button was pressed: PWRBTN_STS, an SCI if enabled. */
 void acpi_pm_power_button(struct acpi_pm *pm);
+/* The RTC asserted its interrupt (an alarm, as the PIIX4 latches any RTC
+ * IRQ): RTC_STS, an SCI if RTC_EN. Linux enables this fixed event for the
+ * CMOS RTC's wake alarm and checks that RTC_EN sticks. */
+void acpi_pm_rtc_alarm(struct acpi_pm *pm);
 /* Catches up with the clock first, so TMR_STS is current. */
 void acpi_pm_save(struct acpi_pm *pm, struct acpi_pm_state *out);
 /* Takes a saved state; re-drives the SCI and re-arms the timer from it. */

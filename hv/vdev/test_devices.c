@@ -1,5 +1,6 @@
 /* The test devices (see test_devices.h). */
 #include "hv/vdev/test_devices.h"
+#include "include/public/marker.h"
 
 static uint32_t console_read(void *dev, uint16_t port, unsigned size)
 {
@@ -35,6 +36,12 @@ static void irq_write(void *dev, uint16_t port, unsigned size, uint32_t value)
 	t->hooks.arm_timer(t->hooks.ctx, t->delay_us);
 }
 
+static void marker_write(void *dev, uint16_t port, unsigned size, uint32_t value)
+{
+	struct test_devices *t = dev;
+	t->hooks.mark(t->hooks.ctx, value);
+}
+
 void test_devices_timer_fired(struct test_devices *t)
 {
 	if (!t->armed)
@@ -56,6 +63,8 @@ int test_devices_attach(struct test_devices *t, struct port_bus *bus, const stru
 	if (port_bus_register(bus, TEST_PORT_CONSOLE, 1, console_read, console_write, t, "test-console",
 			      err, errlen) ||
 	    port_bus_register(bus, TEST_PORT_EXIT, TEST_PORT_EXIT_WIDTH, NULL, exit_write, t, "test-exit",
+			      err, errlen) ||
+	    port_bus_register(bus, HV_PORT_MARKER, HV_PORT_MARKER_WIDTH, NULL, marker_write, t, "marker",
 			      err, errlen) ||
 	    port_bus_register(bus, TEST_PORT_IRQ, TEST_PORT_IRQ_WIDTH, NULL, irq_write, t, "test-irq", err,
 			      errlen))

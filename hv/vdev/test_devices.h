@@ -27,6 +27,7 @@ struct test_device_hooks {
 	void (*exit)(void *ctx, uint32_t status);
 	void (*arm_timer)(void *ctx, uint64_t delay_us); /* replaces an armed one */
 	void (*raise)(void *ctx, uint8_t vector, bool nmi);
+	void (*mark)(void *ctx, uint32_t value); /* the marker port (include/public/marker.h) */
 	void *ctx;
 };
 

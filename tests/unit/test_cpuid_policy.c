@@ -397,10 +397,13 @@ static void leaf_d_subleaves(void **state)
 	assert_int_equal(out[EAX], 0xf);
 	assert_int_equal(out[EBX], 2432);
 	assert_int_equal(out[ECX] | out[EDX], 0);
+	/* Without XSAVES, XSAVEC still writes the compacted format, and
+	 * Linux sizes its buffers from EBX (a 0 here made it warn of an
+	 * "XSAVE consistency problem" and fall back). */
 	p.xsaves = false;
 	eval(kvm, &p, &v, 0xd, 1, out);
 	assert_int_equal(out[EAX], 0x7);
-	assert_int_equal(out[EBX], 0);
+	assert_int_equal(out[EBX], 2432);
 	for (uint32_t sub = 2; sub < 70; sub++) {
 		eval(kvm, &p, &v, 0xd, sub, out);
 		host(kvm, 0xd, sub, h);

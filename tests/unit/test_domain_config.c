@@ -417,6 +417,7 @@ static void test_kernel_type(void **state)
 		{ "auto", KERNEL_AUTO },
 		{ "multiboot", KERNEL_MULTIBOOT },
 		{ "elf64", KERNEL_ELF64 },
+		{ "linux", KERNEL_LINUX },
 	};
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		char *text = text_printf(BASE "kernel_type = \"%s\"\n", types[i].word);
@@ -427,17 +428,17 @@ static void test_kernel_type(void **state)
 			 KERNEL_RAW16);
 
 	expect_error(BASE "kernel_type = \"bzImage\"\n",
-		     "dom1.cfg:4: kernel_type: expected \"auto\", \"multiboot\", \"elf64\" or "
-		     "\"raw16\", got \"bzImage\"");
+		     "dom1.cfg:4: kernel_type: expected \"auto\", \"multiboot\", \"elf64\", "
+		     "\"raw16\" or \"linux\", got \"bzImage\"");
 	expect_error(BASE "kernel_type = 'ELF64'\n",
-		     "dom1.cfg:4: kernel_type: expected \"auto\", \"multiboot\", \"elf64\" or "
-		     "\"raw16\", got 'ELF64'");
+		     "dom1.cfg:4: kernel_type: expected \"auto\", \"multiboot\", \"elf64\", "
+		     "\"raw16\" or \"linux\", got 'ELF64'");
 	expect_error(BASE "kernel_type = \"\"\n",
-		     "dom1.cfg:4: kernel_type: expected \"auto\", \"multiboot\", \"elf64\" or "
-		     "\"raw16\", got \"\"");
+		     "dom1.cfg:4: kernel_type: expected \"auto\", \"multiboot\", \"elf64\", "
+		     "\"raw16\" or \"linux\", got \"\"");
 	expect_error(BASE "kernel_type = \"elf\"\n",
-		     "dom1.cfg:4: kernel_type: expected \"auto\", \"multiboot\", \"elf64\" or "
-		     "\"raw16\", got \"elf\"");
+		     "dom1.cfg:4: kernel_type: expected \"auto\", \"multiboot\", \"elf64\", "
+		     "\"raw16\" or \"linux\", got \"elf\"");
 	expect_error(BASE "kernel_type = elf64\n",
 		     "dom1.cfg:4: kernel_type: expected a string, got elf64");
 }

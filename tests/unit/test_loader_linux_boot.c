@@ -322,6 +322,42 @@ static struct eb_spec vmlinux_spec(void)
 	};
 }
 
+/* vmlinux_spec() plus a PT_NOTE segment at file offset 0x4000 holding one
+ * note named name (namesz, descsz, type, name padded to 4, a 4-byte desc). */
+static size_t build_with_note(const char *name, uint32_t filesz)
+{
+	struct eb_spec s = vmlinux_spec();
+	uint32_t namesz = (uint32_t)strlen(name) + 1;
+	s.seg[s.nseg++] = (struct eb_seg){ 4, 0x4, 0x4000, 0, 0, filesz, filesz };
+	size_t len = eb_build(img, sizeof(img), &s);
+	eb_put32(img, 0x4000, namesz);
+	eb_put32(img, 0x4004, 4);
+	eb_put32(img, 0x4008, 0x100);
+	memcpy(img + 0x400c, name, namesz);
+	return len > 0x4000 + filesz ? len : 0x4000 + filesz;
+}
+
+static void test_is_vmlinux(void **state)
+{
+	size_t len = build_with_note("Linux", 24);
+	assert_true(linux_is_vmlinux(img, len));
+	/* The note must be there, named exactly so, and inside the file. */
+	assert_false(linux_is_vmlinux(img, 0x4000 + 12));
+	len = build_with_note("GNU", 24);
+	assert_false(linux_is_vmlinux(img, len));
+	len = build_with_note("Linux", 16); /* name runs past the segment */
+	assert_false(linux_is_vmlinux(img, len));
+	struct eb_spec s = vmlinux_spec();
+	assert_false(linux_is_vmlinux(img, eb_build(img, sizeof(img), &s)));
+	/* Another kernel linked in the high half is an ELF kernel, not Linux. */
+	s = eb_kernel64();
+	assert_false(linux_is_vmlinux(img, eb_build(img, sizeof(img), &s)));
+	/* A namesz of ~0 must not wrap the walk. */
+	len = build_with_note("Linux", 24);
+	eb_put32(img, 0x4000, 0xffffffffu);
+	assert_false(linux_is_vmlinux(img, len));
+}
+
 static void test_vmlinux(void **state)
 {
 	struct eb_spec s = vmlinux_spec();
@@ -512,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_initrd_placement),
 		cmocka_unit_test(test_rsdp_by_version),
+		cmocka_unit_test(test_is_vmlinux),
 		cmocka_unit_test(test_vmlinux),
 		cmocka_unit_test(test_vmlinux_errors),
 		cmocka_unit_test(test_vmlinux_truncated_every_length),

@@ -80,9 +80,9 @@ static void test_state(void **state)
 
 	assert_int_equal(st.cr3, REGION);
 	assert_int_equal(st.gdt_base, REGION + 6 * 0x1000);
-	assert_int_equal(st.gdt_limit, 3 * 8 - 1);
-	assert_int_equal(st.code_sel, 0x08);
-	assert_int_equal(st.data_sel, 0x10);
+	assert_int_equal(st.gdt_limit, 4 * 8 - 1);
+	assert_int_equal(st.code_sel, 0x10); /* Linux's __BOOT_CS */
+	assert_int_equal(st.data_sel, 0x18); /* __BOOT_DS */
 	assert_int_equal(st.cr0, 0x80000031); /* PG | NE | ET | PE */
 	assert_int_equal(st.cr4, 0x20);	      /* PAE */
 	assert_int_equal(st.efer, 0x500);     /* LMA | LME */

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "hv/vdev/test_devices.h"
+#include "include/public/marker.h"
 
 struct recorder {
 	char console[64];
@@ -20,6 +21,8 @@ struct recorder {
 	int raises;
 	uint8_t last_vector;
 	bool last_nmi;
+	int marks;
+	uint32_t last_mark;
 };
 
 static void rec_console(void *ctx, uint8_t c)
@@ -50,13 +53,20 @@ static void rec_raise(void *ctx, uint8_t vector, bool nmi)
 	r->last_nmi = nmi;
 }
 
+static void rec_mark(void *ctx, uint32_t value)
+{
+	struct recorder *r = ctx;
+	r->marks++;
+	r->last_mark = value;
+}
+
 static struct port_bus bus;
 static struct test_devices dev;
 static struct recorder rec;
 
 static int setup(void **state)
 {
-	const struct test_device_hooks hooks = {rec_console, rec_exit, rec_arm, rec_raise, &rec};
+	const struct test_device_hooks hooks = {rec_console, rec_exit, rec_arm, rec_raise, rec_mark, &rec};
 	char err[128];
 
 	memset(&rec, 0, sizeof(rec));
@@ -68,6 +78,17 @@ static int setup(void **state)
 static void out(uint16_t port, unsigned size, uint32_t value)
 {
 	assert_int_equal(port_bus_access(&bus, port, size, true, &value), PORT_CLAIMED);
+}
+
+/* A 32-bit write to the marker port reaches the hook with its value. */
+static void marker_port(void **state)
+{
+	out(HV_PORT_MARKER, 4, 0x12345678);
+	assert_int_equal(rec.marks, 1);
+	assert_int_equal(rec.last_mark, 0x12345678);
+	out(HV_PORT_MARKER, 4, 3);
+	assert_int_equal(rec.marks, 2);
+	assert_int_equal(rec.last_mark, 3);
 }
 
 static void console_bytes_and_readback(void **state)
@@ -137,6 +158,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(console_bytes_and_readback, setup),
+		cmocka_unit_test_setup(marker_port, setup),
 		cmocka_unit_test_setup(exit_dword_is_one_exit, setup),
 		cmocka_unit_test_setup(interrupt_once, setup),
 		cmocka_unit_test_setup(interrupt_repeats, setup),

@@ -154,7 +154,7 @@ static void write_one_to_clear(void **state)
 	out(ACPI_PM_STS, 4, 0xffff); /* a dword write reaches PM1_EN too */
 	assert_int_equal(in(ACPI_PM_STS, 4), 0);
 	out(ACPI_PM_EN, 2, 0xffff);
-	assert_int_equal(in(ACPI_PM_EN, 2), ACPI_PM1_TMR | ACPI_PM1_PWRBTN);
+	assert_int_equal(in(ACPI_PM_EN, 2), ACPI_PM1_TMR | ACPI_PM1_GBL | ACPI_PM1_PWRBTN | ACPI_PM1_RTC);
 	assert_int_equal(in(6, 2), 0xffff);
 }
 
@@ -169,6 +169,19 @@ static void power_button_raises_sci_when_enabled(void **state)
 	acpi_pm_power_button(&pm);
 	assert_true(sci);
 	assert_int_equal(sci_rises, 2);
+}
+
+static void rtc_alarm_raises_sci_when_enabled(void **state)
+{
+	acpi_pm_rtc_alarm(&pm);
+	assert_int_equal(in(ACPI_PM_STS, 2) & ACPI_PM1_RTC, ACPI_PM1_RTC);
+	assert_false(sci);
+	out(ACPI_PM_EN, 2, ACPI_PM1_RTC);
+	assert_int_equal(in(ACPI_PM_EN, 2), ACPI_PM1_RTC);
+	assert_true(sci);
+	out(ACPI_PM_STS, 2, ACPI_PM1_RTC); /* write 1 to clear */
+	assert_false(sci);
+	assert_int_equal(in(ACPI_PM_STS, 2) & ACPI_PM1_RTC, 0);
 }
 
 /* SCI_EN reads set and cannot be cleared; SLP_TYP reads back, SLP_EN never
@@ -228,6 +241,7 @@ int main(void)
 		cmocka_unit_test_setup(carry_sets_tmr_sts_and_sci, setup),
 		cmocka_unit_test_setup(write_one_to_clear, setup),
 		cmocka_unit_test_setup(power_button_raises_sci_when_enabled, setup),
+		cmocka_unit_test_setup(rtc_alarm_raises_sci_when_enabled, setup),
 		cmocka_unit_test_setup(sleep_enable_calls_hook, setup),
 		cmocka_unit_test_setup(save_load_round_trip, setup),
 	};

@@ -29,6 +29,8 @@ void vmx_exit_hlt(struct vcpu *v)
 	bool interrupts_on = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF;
 
 	vmx_skip_instruction();
+	/* An idle guest may be waiting at a prompt with no newline yet. */
+	domain_console_show_partial(v->dom);
 	for (;;) {
 		irq_disable();
 		if (vmx_intr_deliverable(v) || !domain_running(v->dom)) {

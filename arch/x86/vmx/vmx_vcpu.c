@@ -128,6 +128,7 @@ int arch_vcpu_init(struct vcpu *v, const struct vcpu_boot_state *boot, char *err
 	msr_vcpu_state_init(&v->arch.msr_platform, &v->arch.msr);
 	v->arch.regs.gpr[GUEST_REG_RAX] = boot->rax;
 	v->arch.regs.gpr[GUEST_REG_RBX] = boot->rbx;
+	v->arch.regs.gpr[GUEST_REG_RSI] = boot->rsi;
 	apply_test_fault(v);
 	if (vmcs_error_take()) {
 		fmt_snprintf(err, errlen, "writing the VMCS failed (see the vmcs: lines above)");
@@ -213,6 +214,8 @@ void arch_vcpu_run(struct vcpu *v)
 		vmx_intr_before_entry(v);
 		vmx_event_before_entry(v);
 		irq_disable();
+		if (!d->first_entry_tsc)
+			d->first_entry_tsc = rdtsc();
 		int status = vmx_enter_guest(&v->arch.regs, v->arch.launched);
 		irq_enable(); /* a host interrupt that caused the exit runs here */
 		if (status != VMX_OK) {
