@@ -1,6 +1,7 @@
-/* The virtual PC as test guests program it: port input, the 8259 pair and
- * the local APIC's xAPIC page (guests run with paging off or identity
- * mapped, so the page is reached at its physical address). */
+/* The virtual PC as test guests program it: port input, the TSC and MSRs,
+ * the 8259 pair, the CMOS, the local APIC's xAPIC page and the I/O APIC
+ * (guests run with paging off or identity mapped, so the pages are reached
+ * at their physical addresses). */
 #ifndef GUEST_LIB_PC_H
 #define GUEST_LIB_PC_H
 
@@ -19,6 +20,7 @@
 #define LAPIC_EOI 0x0b0
 #define LAPIC_SVR 0x0f0
 #define LAPIC_ISR 0x100
+#define LAPIC_TMR 0x180
 #define LAPIC_IRR 0x200
 #define LAPIC_ICR_LO 0x300
 #define LAPIC_ICR_HI 0x310
@@ -47,6 +49,37 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
 static inline uint32_t lapic_read(uint32_t reg)
 {
 	return *(volatile uint32_t *)(uintptr_t)(LAPIC_BASE + reg);
@@ -55,6 +88,56 @@ static inline uint32_t lapic_read(uint32_t reg)
 static inline void lapic_write(uint32_t reg, uint32_t v)
 {
 	*(volatile uint32_t *)(uintptr_t)(LAPIC_BASE + reg) = v;
+}
+
+/* The I/O APIC at its default base: an index register and a data window. */
+#define IOAPIC_BASE 0xfec00000u
+#define IOAPIC_REGSEL 0x00
+#define IOAPIC_WIN 0x10
+#define IOAPIC_REG_VER 0x01
+#define IOAPIC_REG_REDTBL 0x10 /* pin n: low dword 0x10 + 2n, high dword after it */
+#define IOAPIC_RTE_LOW_ACTIVE (1u << 13)
+#define IOAPIC_RTE_REMOTE_IRR (1u << 14)
+#define IOAPIC_RTE_LEVEL (1u << 15)
+#define IOAPIC_RTE_MASKED (1u << 16)
+
+static inline uint32_t ioapic_read(uint8_t reg)
+{
+	*(volatile uint32_t *)(uintptr_t)(IOAPIC_BASE + IOAPIC_REGSEL) = reg;
+	return *(volatile uint32_t *)(uintptr_t)(IOAPIC_BASE + IOAPIC_WIN);
+}
+
+static inline void ioapic_write(uint8_t reg, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)(IOAPIC_BASE + IOAPIC_REGSEL) = reg;
+	*(volatile uint32_t *)(uintptr_t)(IOAPIC_BASE + IOAPIC_WIN) = v;
+}
+
+/* Routes pin to the vector in low (with its trigger, polarity and mask
+ * bits), physical destination dest. The high dword goes first, so the entry
+ * never points at a stale destination while unmasked. */
+static inline void ioapic_route(unsigned pin, uint32_t low, uint8_t dest)
+{
+	ioapic_write((uint8_t)(IOAPIC_REG_REDTBL + 2 * pin + 1), (uint32_t)dest << 24);
+	ioapic_write((uint8_t)(IOAPIC_REG_REDTBL + 2 * pin), low);
+}
+
+static inline uint32_t ioapic_rte_low(unsigned pin)
+{
+	return ioapic_read((uint8_t)(IOAPIC_REG_REDTBL + 2 * pin));
+}
+
+/* CMOS / RTC registers through the index port (bit 7 clear: NMIs enabled). */
+static inline uint8_t cmos_read(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static inline void cmos_write(uint8_t reg, uint8_t v)
+{
+	outb(0x70, reg);
+	outb(0x71, v);
 }
 
 /* ICW1-ICW4 as a PC BIOS does, with the guest's own vector bases; every

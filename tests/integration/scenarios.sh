@@ -330,9 +330,9 @@ scenario_bochs_interrupts_and_port_sweep() {
 		ticks=$(sed -n "s/^hv: dom[0-9]* $name: host timer ticks=\([0-9]*\),.*/\1/p" <<<"$lines")
 		[ "${ticks:-0}" -gt 0 ] || { echo "no host timer ticks logged while $name ran"; return 1; }
 	done
-	# A read and a write of each of the 65536 ports but the 57 portsweep skips
-	# (0xE9, 0xF4-F7, 0x520-527 and the virtual PC's 44 in its pc_ports[]).
-	expect '^hv: dom2 portsweep: .*unclaimed port accesses=130958,'
+	# A read and a write of each of the 65536 ports but the 61 portsweep skips
+	# (0xE9, 0xF4-F7, 0x520-527 and the 48 in its pc_ports[]).
+	expect '^hv: dom2 portsweep: .*unclaimed port accesses=130950,'
 	expect_domain_passed hello32
 	expect_last '^hv: poweroff$'
 }
@@ -446,4 +446,89 @@ scenario_bochs_uart() {
 		expect "^hv: dom1 uart: PASS: $check$"
 	done
 	expect_domain_passed uart
+}
+
+# The virtual PC's device models driven from inside a domain: COM1, the PIT
+# through the 8259 and through the I/O APIC, the LAPIC timers, a level
+# interrupt's remote IRR, the RTC, the ACPI tables and PM timer, the
+# read-only BIOS area, PCI and x2APIC; then an ACPI S5 poweroff.
+PLATFORM_CHECKS=(
+	"CPUID 0x15 reports the TSC and crystal clock rates"
+	"COM1 loopback: the byte written to THR comes back in RBR"
+	"ACPI RSDP found in 0xE0000-0xFFFFF"
+	"RSDP checksum \(20 bytes\) and extended checksum \(36 bytes, revision 2\)"
+	"XSDT found through the RSDP, checksum valid"
+	"FADT \(FACP\) found through the XSDT, checksum valid"
+	"MADT \(APIC\) found through the XSDT, checksum valid"
+	"MADT names the LAPIC at 0xFEE00000"
+	"MADT: one processor-local APIC, ID 0, enabled"
+	"MADT: I/O APIC at 0xFEC00000, GSI base 0"
+	"MADT: ISA IRQ 0 overridden to GSI 2"
+	"MADT: SCI IRQ 9 on GSI 9, level-triggered, active-low \(flags 0x000F\)"
+	"DSDT found through the FADT, checksum valid"
+	"FADT: SCI_INT 9, PM1a_CNT_BLK and PM_TMR_BLK present"
+	"ACPI PM timer: 24 bits counting at 3.579545 MHz against the TSC"
+	"write to the BIOS area \(the RSDP\) is dropped: read-only"
+	"RSDP intact after the write"
+	"PCI 00:00.0 is the i440FX host bridge \(0x12378086\)"
+	"PCI 00:00.0 class code is host bridge \(0x060000\)"
+	"PCI 00:01.0 is absent: reads all ones"
+	"RTC status B as firmware leaves it: BCD, 24-hour, no interrupts"
+	"RTC date and time read with the UIP protocol are valid BCD in range"
+	"RTC year is 2000 or later \(the host clock at boot\)"
+	"RTC seconds advance one at a time"
+	"RTC seconds advance at 1 Hz against the TSC"
+	"PIT channel 0 interrupts through the 8259 and LINT0"
+	"PIT channel 0 through the 8259: 1193 counts at 1.193182 MHz per interrupt"
+	"PIT channel 2 OUT \(port 0x61 bit 5\) low while counting in mode 0"
+	"PIT channel 2 OUT rises after the count elapses"
+	"LAPIC version register reads 0x00050014"
+	"LAPIC ID register is 0 \(vCPU0\)"
+	"LAPIC timer current count falls at the CPUID 0x15 crystal rate"
+	"LAPIC one-shot timer interrupt arrives after its count"
+	"LAPIC one-shot timer fires exactly once, current count 0 after"
+	"LAPIC periodic timer: repeated interrupts"
+	"LAPIC periodic timer period matches its initial count"
+	"CPUID.1:ECX\[24\] offers the TSC-deadline timer"
+	"IA32_TSC_DEADLINE reads back the armed deadline"
+	"TSC-deadline timer interrupt arrives, not before the deadline"
+	"IA32_TSC_DEADLINE reads 0 after the interrupt"
+	"TSC-deadline timer fires once"
+	"I/O APIC version 0x20 with maximum redirection entry 23"
+	"PIT interrupts arrive through I/O APIC pin 2 \(edge\)"
+	"PIT through the I/O APIC: 1193 counts at 1.193182 MHz per interrupt"
+	"IRQ 0 reaches neither I/O APIC pin 0 nor the masked 8259"
+	"COM1 THRE interrupt arrives through I/O APIC pin 4 \(level\)"
+	"I/O APIC remote IRR set while the level interrupt is in service"
+	"LAPIC TMR marks the vector level-triggered"
+	"IIR read then EOI: remote IRR clears, no second delivery"
+	"EOI while IRQ 4 is still asserted delivers it again"
+	"once IIR is read the level interrupt stops"
+	"I/O APIC pin 9 \(SCI, level, active-low\) idle: no interrupt"
+	"RTC periodic interrupts arrive through I/O APIC pin 8"
+	"RTC periodic interrupt at 256 Hz \(RS 8\)"
+	"RTC register C shows PF and IRQF at each periodic interrupt"
+	"RTC register C is cleared by reading it"
+	"CPUID.1:ECX\[21\] offers x2APIC"
+	"IA32_APIC_BASE: base 0xFEE00000, EN and BSP set"
+	"x2APIC mode entered: IA32_APIC_BASE.EXTD set"
+	"x2APIC ID MSR 0x802 reads 0"
+	"x2APIC version MSR 0x803 reads 0x00050014"
+	"xAPIC MMIO page reads all ones in x2APIC mode"
+	"x2APIC enable, MSR reads, disable and xAPIC re-enable raise no exception"
+	"back in xAPIC mode after disabling the APIC"
+	"LAPIC in its reset state after re-enabling: software-disabled, LVTs masked"
+)
+
+scenario_bochs_platform() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "$CHECK_ALL domains=/domains/platform.cfg"
+	local check
+	for check in "${PLATFORM_CHECKS[@]}"; do
+		expect "^hv: dom1 platform: PASS: $check$"
+	done
+	expect_count '^hv: dom1 platform: PASS: ' ${#PLATFORM_CHECKS[@]}
+	expect_none '^hv: dom1 platform: FAIL: '
+	expect '^hv: dom1 platform: platform: checks done, failures=0$'
+	expect '^hv: dom1 platform ended: poweroff status=0 exits=[1-9][0-9]*$'
 }
