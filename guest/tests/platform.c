@@ -4,7 +4,8 @@
  * periodic and TSC-deadline timers; the I/O APIC with an edge (PIT on pin 2)
  * and a level (COM1 on pin 4) interrupt; the CMOS RTC's calendar and periodic
  * interrupt; the ACPI tables and PM timer; the read-only BIOS area; PCI
- * configuration mechanism #1; x2APIC mode and back. Paging is off, so the
+ * configuration mechanism #1; MOVS and LOCK CMPXCHG on LAPIC registers
+ * through the instruction emulator; x2APIC mode and back. Paging is off, so the
  * LAPIC and I/O APIC pages are reached at their physical addresses and every
  * device access traps to the hypervisor's models.
  *
@@ -864,6 +865,41 @@ static uint32_t pci_read(unsigned dev, unsigned reg)
 	return inl(0xcfc);
 }
 
+/* String and locked instructions on a real device's registers go through
+ * the hypervisor's instruction emulator: MOVS out of and into the LAPIC page
+ * and a LOCK CMPXCHG on its TPR. */
+static void mmio_emulation_checks(void)
+{
+	uint32_t buf[2] = {0, 0x20};
+	volatile uint32_t *src = (volatile uint32_t *)(uintptr_t)(LAPIC_BASE + LAPIC_VERSION);
+	void *s = (void *)src, *d = buf;
+	uint32_t n = 1;
+
+	__asm__ volatile("cld; rep movsl" : "+S"(s), "+D"(d), "+c"(n) : : "memory");
+	check(buf[0] == 0x00050014, "MOVS from MMIO: LAPIC version copied into RAM");
+	s = &buf[1];
+	d = (void *)(uintptr_t)(LAPIC_BASE + LAPIC_TPR);
+	__asm__ volatile("cld; movsl" : "+S"(s), "+D"(d) : : "memory");
+	check(lapic_read(LAPIC_TPR) == 0x20, "MOVS into MMIO: TPR written from RAM");
+
+	volatile uint32_t *tpr = (volatile uint32_t *)(uintptr_t)(LAPIC_BASE + LAPIC_TPR);
+	uint32_t expected = 0x20;
+	uint8_t zf;
+	__asm__ volatile("lock cmpxchgl %3, %1; sete %0"
+			 : "=q"(zf), "+m"(*tpr), "+a"(expected)
+			 : "r"(0x30u)
+			 : "memory");
+	check(zf && lapic_read(LAPIC_TPR) == 0x30, "LOCK CMPXCHG on MMIO swaps the TPR when it matches");
+	expected = 0x20;
+	__asm__ volatile("lock cmpxchgl %3, %1; sete %0"
+			 : "=q"(zf), "+m"(*tpr), "+a"(expected)
+			 : "r"(0x40u)
+			 : "memory");
+	check(!zf && expected == 0x30 && lapic_read(LAPIC_TPR) == 0x30,
+	      "LOCK CMPXCHG on MMIO fails and loads the TPR when it differs");
+	lapic_write(LAPIC_TPR, 0);
+}
+
 static void pci_checks(void)
 {
 	ck(pci_read(0, 0) == 0x12378086, "PCI 00:00.0 is the i440FX host bridge (0x12378086)");
@@ -950,6 +986,7 @@ int guest_main(uint32_t magic, const void *info)
 	acpi_checks();
 	bios_rom_check();
 	pci_checks();
+	mmio_emulation_checks();
 	rtc_calendar_checks();
 	pit_checks();
 	lapic_checks();
