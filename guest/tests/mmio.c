@@ -55,5 +55,18 @@ int guest_main(void)
 
 	__asm__ volatile("orl $0xf0, %0; andl $0xfc, %0; addl $1, %0" : "+m"(*scratch) : : "memory", "cc");
 	ok &= check(*scratch == 0xf9, "MMIO or, and, add in place");
+
+	/* CR8 is the LAPIC's TPR bits 7:4 (SDM 3A 11.8.6.1), in both directions;
+	 * it must never reach the host's own TPR. */
+	volatile uint32_t *tpr = (volatile uint32_t *)0xfee00080ull;
+	uint64_t cr8 = 3;
+	__asm__ volatile("mov %0, %%cr8" : : "r"(cr8) : "memory");
+	ok &= check(*tpr == 0x30, "MOV to CR8 sets the LAPIC TPR");
+	*tpr = 0x5a;
+	__asm__ volatile("mov %%cr8, %0" : "=r"(cr8) : : "memory");
+	ok &= check(cr8 == 5, "MOV from CR8 reads TPR bits 7:4");
+	__asm__ volatile("mov %0, %%cr8" : : "r"(cr8) : "memory"); /* 5 again */
+	ok &= check(*tpr == 0x50, "MOV to CR8 clears TPR bits 3:0");
+	*tpr = 0;
 	return ok ? 0 : 1;
 }

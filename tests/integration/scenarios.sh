@@ -375,6 +375,7 @@ MMIO_CHECKS=(
 	"MMIO byte read" 'MMIO read through base\+index\*8' "MMIO MOVZX" "MMIO access counter"
 	"MMIO rep movsl into RAM \(unused register reads all ones\)" "MMIO lock cmpxchg succeeds"
 	"MMIO cmpxchg fails and loads the old value" "MMIO or, and, add in place"
+	"MOV to CR8 sets the LAPIC TPR" "MOV from CR8 reads TPR bits 7:4" "MOV to CR8 clears TPR bits 3:0"
 )
 
 scenario_bochs_mmio_and_hostile_guests() {
