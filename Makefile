@@ -41,18 +41,23 @@ $(BUILD)/hv.elf: $(KOBJS) linker.ld
 	@tools/check-image.sh $@
 
 include guest/guest.mk
+include guest/linux/linux.mk
 
 # --- the bootable image --------------------------------------------------------
 iso: $(BUILD)/hv.iso
-# The domains `make iso` packs and runs, in order (DOMAINS="a.cfg b.cfg").
-DOMAINS ?= guest/tests/hello32.cfg guest/tests/realmode.cfg guest/tests/hello64.cfg
-$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh $(GUEST_BINS) $(DOMAINS) FORCE
+# The domains `make iso` packs and runs, in order (DOMAINS="a.cfg b.cfg"):
+# by default one Linux domain with a shell on its console.
+DOMAINS ?= guest/linux/linux.cfg
+# The Linux guest is built only when a domain needs it.
+DOMAINS_LINUX := $(if $(filter guest/linux/%,$(DOMAINS)),$(LINUX_FILES))
+$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh $(GUEST_BINS) $(DOMAINS_LINUX) $(DOMAINS) FORCE
 	@tools/mkiso.sh --guest-dir $(GUEST_DIR) $@ $(BUILD)/hv.elf $(DOMAINS)
 
 # Every test domain, for the integration boots (they choose with domains=).
 TEST_ISO := $(BUILD)/hv-test.iso
-$(TEST_ISO): $(BUILD)/hv.elf tools/mkiso.sh $(GUEST_BINS) $(GUEST_CONFIGS)
-	@tools/mkiso.sh --guest-dir $(GUEST_DIR) $@ $(BUILD)/hv.elf $(GUEST_CONFIGS)
+LINUX_CONFIGS := $(sort $(wildcard guest/linux/*.cfg))
+$(TEST_ISO): $(BUILD)/hv.elf tools/mkiso.sh $(GUEST_BINS) $(GUEST_CONFIGS) $(LINUX_FILES) $(LINUX_CONFIGS)
+	@tools/mkiso.sh --guest-dir $(GUEST_DIR) $@ $(BUILD)/hv.elf $(GUEST_CONFIGS) $(LINUX_CONFIGS)
 FORCE:
 
 run: $(BUILD)/.setup-run
@@ -105,7 +110,8 @@ clean:
 help:
 	@echo "make          build build/hv.elf"
 	@echo "make iso      build build/hv.iso (BIOS + UEFI GRUB image)"
-	@echo "make run      boot it in an emulator (EMU=qemu|bochs|kvm, CPUS=N)"
+	@echo "make run      boot it in an emulator (EMU=qemu|bochs|kvm, CPUS=N): a Linux shell"
+	@echo "make linux-guest  build the Linux guest (guest/linux/, cached in ~/.cache/hv-linux)"
 	@echo "make test     unit + integration tests; last line 'N passed, M failed'"
 	@echo "make bench    boot-time measurements"
 

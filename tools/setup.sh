@@ -11,6 +11,7 @@ PACKAGES=(
 	bochs bochsbios vgabios                     # the only VMX we can run here
 	qemu-system-x86 ovmf                        # boot paths, UEFI, clean refusal
 	acpica-tools                                # iasl: ACPI fixture checks
+	python3                                     # tests/integration/serial_chat.py
 )
 
 missing=()

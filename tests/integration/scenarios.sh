@@ -537,3 +537,92 @@ scenario_bochs_platform() {
 	expect '^hv: dom1 platform: platform: checks done, failures=0$'
 	expect '^hv: dom1 platform ended: poweroff status=0 exits=[1-9][0-9]*$'
 }
+
+# --- Linux domains (guest/linux) ----------------------------------------------
+# Bochs runs the kernel to userspace in about 20 s; the platform checks sleep
+# 16 s of guest time more.
+LINUX_TIMEOUT=420
+LINUX_CHECKS=(
+	"interrupts routed through the IO-APIC" "local APIC timer counts \(LOC\) grow across sleep 1"
+	"clocksource is tsc" "TSC not marked unstable" "timer IRQ 0 through the IO-APIC"
+	"cpuinfo flags include hypervisor" "CPUID 0x40000000 signature is HVResearch"
+	"MemTotal is 85-100% of hvmem" "RTC advances 10 s across sleep 10"
+)
+
+# The e820 map the kernel logged (the guest prints it as "E820: ...") is the
+# one the loader built (the hypervisor logs it as "e820: ...").
+expect_linux_e820_matches() {
+	local lines built seen
+	lines=$(hv_lines)
+	built=$(sed -n "s/^hv: dom[0-9]* $1: e820: //p" <<<"$lines")
+	seen=$(sed -n "s/^hv: dom[0-9]* $1: E820: //p" <<<"$lines")
+	[ -n "$built" ] || { echo "the hypervisor logged no e820 map"; return 1; }
+	[ "$built" = "$seen" ] && return 0
+	echo "the kernel's e820 map differs from the loader's:"
+	diff <(echo "$built") <(echo "$seen") || true
+	return 1
+}
+
+# The guest's monotonic clock between two marker writes (hvprobe prints it)
+# runs at the rate of the hypervisor's TSC stamps of the same writes, to 2 %.
+expect_linux_clock_rate() {
+	local lines g2 g3 h2 h3
+	lines=$(hv_lines)
+	g2=$(sed -n "s/^hv: dom[0-9]* $1: hvprobe: mark 2 .*mono_ns=\([0-9]*\)$/\1/p" <<<"$lines")
+	g3=$(sed -n "s/^hv: dom[0-9]* $1: hvprobe: mark 3 .*mono_ns=\([0-9]*\)$/\1/p" <<<"$lines")
+	h2=$(sed -n "s/^hv: dom[0-9]* $1: marker 2 at \([0-9]*\) us .*/\1/p" <<<"$lines")
+	h3=$(sed -n "s/^hv: dom[0-9]* $1: marker 3 at \([0-9]*\) us .*/\1/p" <<<"$lines")
+	if [ -z "$g2" ] || [ -z "$g3" ] || [ -z "$h2" ] || [ -z "$h3" ]; then
+		echo "missing marker lines (guest: '$g2' '$g3', hypervisor: '$h2' '$h3')"
+		return 1
+	fi
+	# Guest ns and hypervisor us over the same span: per mille of 1.
+	local permille=$(( (g3 - g2) / (h3 - h2) ))
+	echo "guest clock / hypervisor TSC between markers 2 and 3: $permille per mille" >>"$LOG.notes"
+	[ "$permille" -ge 980 ] && [ "$permille" -le 1020 ] && return 0
+	echo "the guest clock ran at $permille/1000 of the hypervisor's TSC between markers 2 and 3"
+	return 1
+}
+
+scenario_bochs_linux_platform() {
+	boot --emu bochs --cpus 1 --timeout $LINUX_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "$CHECK_ALL domains=/domains/linux-platform.cfg"
+	local check
+	expect '^hv: dom1 linux-platform: linux bzImage, boot protocol 2\.[0-9]+'
+	expect '^hv: dom1 linux-platform: hvlinux: init reached$'
+	for check in "${LINUX_CHECKS[@]}"; do
+		expect "^hv: dom1 linux-platform: PASS: $check$"
+	done
+	expect_none '^hv: dom1 linux-platform: FAIL: '
+	expect_none '^hv: dom1 linux-platform: .*(WARNING|BUG|Oops|Kernel panic|XSAVE consistency)'
+	expect_linux_e820_matches linux-platform
+	expect_linux_clock_rate linux-platform
+	expect '^hv: dom1 linux-platform ended: poweroff status=0 exits=[1-9][0-9]*$'
+}
+
+# The uncompressed vmlinux ELF boots through the same 64-bit entry.
+scenario_bochs_linux_vmlinux() {
+	boot --emu bochs --cpus 1 --timeout $LINUX_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "domains=/domains/linux-vmlinux.cfg"
+	expect '^hv: dom1 linux-vmlinux: linux vmlinux, '
+	expect '^hv: dom1 linux-vmlinux: PASS: hello from linux$'
+	expect '^hv: dom1 linux-vmlinux ended: poweroff status=0 exits=[1-9][0-9]*$'
+}
+
+# What is typed on the hypervisor's console reaches the guest's shell: a
+# client on the emulator's serial socket types a command at the prompt and
+# must see its output come back, then powers the guest off the same way.
+scenario_bochs_linux_console_input() {
+	local port rc=0
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("localhost", 0)); print(s.getsockname()[1])')
+	tools/hvrun --emu bochs --cpus 1 --timeout $LINUX_TIMEOUT --iso "$TEST_ISO" --serial-tcp "$port" \
+		--cmdline "domains=/domains/linux.cfg" >/dev/null 2>"$LOG.stderr" &
+	local emu=$!
+	tests/integration/serial_chat.py --port "$port" --log "$LOG" --timeout $((LINUX_TIMEOUT - 20)) \
+		--expect 'hvlinux:/# ' --send 'echo typed-$((6*7))-word\n' \
+		--expect '^hv: dom1 linux: typed-42-word\r?$' --send 'poweroff -f\n' || rc=$?
+	wait $emu || { echo "the emulator failed (see $LOG.stderr)"; return 1; }
+	[ $rc -eq 0 ] || { echo "the typed command did not come back (serial_chat exit $rc)"; return 1; }
+	expect '^hv: dom1 linux: typed-42-word$'
+	expect '^hv: dom1 linux ended: poweroff status=0 exits=[1-9][0-9]*$'
+}
