@@ -30,6 +30,25 @@ struct elf_loaded {
 int elf_check(const void *img, size_t len, uint64_t ram_size, struct elf_loaded *out, char *err,
 	      size_t errlen);
 
+/* How elf_check_rules() judges an image; elf_check() uses "ELF", both
+ * classes, guest RAM as the limit and the entry by virtual address. */
+struct elf_rules {
+	const char *who;	    /* what messages start with: "ELF", "vmlinux" */
+	bool only64;		    /* refuse ELFCLASS32 */
+	uint64_t limit;		    /* every PT_LOAD ends at or below this guest-physical address */
+	const char *limit_name;	    /* the limit in messages: "beyond <limit_name>" */
+	bool entry_may_be_physical; /* e_entry may also be a physical address (vmlinux) */
+};
+int elf_check_rules(const void *img, size_t len, const struct elf_rules *r, struct elf_loaded *out,
+		    char *err, size_t errlen);
+
+/* Copies the PT_LOAD segments of an image that passed a check (p_filesz bytes
+ * to p_paddr, the rest of p_memsz zeroed); gm must hold every segment. */
+void elf_copy(const void *img, size_t len, struct guest_mem *gm);
+
+/* Whether a PT_NOTE segment holds a note whose owner (name) is owner. */
+bool elf_has_note(const void *img, size_t len, const char *owner);
+
 /* elf_check() against gm->size, then for each PT_LOAD copies p_filesz bytes from
  * p_offset to guest-physical p_paddr and zeroes the rest of p_memsz. On error guest
  * memory is untouched. img must not overlap guest memory. */

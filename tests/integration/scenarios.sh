@@ -234,7 +234,7 @@ scenario_bochs_domain_end_reasons() {
 	expect '^hv: dom3 halt ended: stuck status=0 '
 	expect '^hv: dom4 exception: FAIL: exception 0x0000000000000006 '
 	expect '^hv: dom4 exception ended: exit-port status=134 '
-	expect '^hv: dom5 badimage: not started: kernel /guests/realmode.bin: neither a multiboot kernel nor an ELF image'
+	expect '^hv: dom5 badimage: not started: kernel /guests/realmode.bin: neither a multiboot kernel, a Linux kernel nor an ELF image'
 	expect_domain_passed hello32
 	expect '^hv: domains: 5 ran, 1 refused'
 	expect_last '^hv: poweroff$'

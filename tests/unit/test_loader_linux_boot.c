@@ -409,12 +409,13 @@ static void test_vmlinux_errors(void **state)
 
 	s.entry = 0x1002000; /* data, not code */
 	assert_refused(eb_build(img, sizeof(img), &s), &p,
-		       "vmlinux: e_entry 0x1002000 is in the file bytes of no executable (PF_X) "
-		       "PT_LOAD segment, by physical or virtual address");
+		       "vmlinux: entry point 0x1002000 is not in the file bytes of an executable "
+		       "(PF_X) PT_LOAD segment");
 	s = vmlinux_spec();
 	s.seg[2].paddr = 0x1002800;
 	assert_refused(eb_build(img, sizeof(img), &s), &p,
-		       "vmlinux: segments 1 and 2 overlap at physical 0x1002800");
+		       "vmlinux: segments 1 [0x1002000, 0x1005000) and 2 [0x1002800, 0x1003800) "
+		       "overlap");
 	s = vmlinux_spec();
 	s.seg[1].filesz = 0x4000;
 	assert_refused(eb_build(img, sizeof(img), &s), &p,
@@ -422,7 +423,7 @@ static void test_vmlinux_errors(void **state)
 	s = vmlinux_spec();
 	s.seg[2].paddr = 0xfffff001;
 	assert_refused(eb_build(img, sizeof(img), &s), &p,
-		       "vmlinux: segment 2 p_paddr 0xfffff001 + p_memsz 0x1000 ends past 4 GiB");
+		       "vmlinux: segment 2 [0xfffff001, 0x100000001) beyond 4 GiB");
 	s = vmlinux_spec();
 	s.seg[2].paddr = 0x1ff0000;
 	assert_refused(eb_build(img, sizeof(img), &s), &p,
@@ -435,24 +436,23 @@ static void test_vmlinux_errors(void **state)
 				"overlaps the command line at 0x1004000");
 	p = params();
 	img[4] = 1;
-	assert_refused(len, &p, "vmlinux: EI_CLASS 1 is not ELFCLASS64 (2): a 64-bit kernel is an "
-				"ELF64 image");
+	assert_refused(len, &p, "vmlinux: EI_CLASS 1 is not ELFCLASS64 (2)");
 	img[4] = 2;
 	img[5] = 2;
-	assert_refused(len, &p, "vmlinux: EI_DATA 2 is not ELFDATA2LSB (1)");
+	assert_refused(len, &p, "vmlinux: EI_DATA 2 is not ELFDATA2LSB (1): x86 images are "
+				"little-endian");
 	img[5] = 1;
 	eb_put32(img, 20, 0);
-	assert_refused(len, &p, "vmlinux: EI_VERSION 1 / e_version 0 is not EV_CURRENT (1)");
+	assert_refused(len, &p, "vmlinux: e_version 0 is not EV_CURRENT (1)");
 	eb_put32(img, 20, 1);
 	eb_put16(img, 18, 3);
-	assert_refused(len, &p, "vmlinux: e_type 2 / e_machine 3 is not an x86-64 executable "
-				"(ET_EXEC 2 / EM_X86_64 62)");
+	assert_refused(len, &p, "vmlinux: e_machine 3, expected 62 (EM_X86_64) for ELFCLASS64");
 	eb_put16(img, 18, 62);
 	eb_put16(img, 54, 32);
-	assert_refused(len, &p, "vmlinux: e_phentsize 32, expected 56");
+	assert_refused(len, &p, "vmlinux: e_phentsize 32, expected 56 for ELFCLASS64");
 	eb_put16(img, 54, 56);
 	eb_put16(img, 56, 0);
-	assert_refused(len, &p, "vmlinux: e_phnum 0 is not 1 to 64");
+	assert_refused(len, &p, "vmlinux: no program headers (e_phnum 0)");
 	eb_put16(img, 56, 3);
 	eb_put32(img, 64, 4); /* every PT_LOAD turned into PT_NOTE */
 	eb_put32(img, 64 + 56, 4);
@@ -469,30 +469,33 @@ static void test_vmlinux_truncated_every_length(void **state)
 
 	memset(gm.base, UNTOUCHED, RAM_SIZE);
 	for (size_t len = 4; len < full; len++) {
-		if (len < 64)
+		if (len < 16)
 			snprintf(msg, sizeof(msg),
-				 "vmlinux: truncated: the image is %zu bytes, the ELF64 header "
-				 "needs 64",
+				 "vmlinux: image is %zu bytes, too short for e_ident (16)", len);
+		else if (len < 64)
+			snprintf(msg, sizeof(msg),
+				 "vmlinux: image is %zu bytes, too short for the ELFCLASS64 header "
+				 "(64)",
 				 len);
 		else if (len < 64 + 3 * 56)
 			snprintf(msg, sizeof(msg),
-				 "vmlinux: truncated: program headers (offset 0x40, 3 x 56 bytes) "
-				 "end beyond the %zu-byte image",
+				 "vmlinux: program headers (offset 0x40, 3 x 56 bytes) outside the "
+				 "%zu-byte image",
 				 len);
 		else if (len < 0x3000)
 			snprintf(msg, sizeof(msg),
-				 "vmlinux: truncated: segment 0 file bytes (offset 0x1000, size "
-				 "0x2000) end beyond the %zu-byte image",
+				 "vmlinux: segment 0 file bytes (offset 0x1000, size 0x2000) outside "
+				 "the %zu-byte image",
 				 len);
 		else if (len < 0x3800)
 			snprintf(msg, sizeof(msg),
-				 "vmlinux: truncated: segment 1 file bytes (offset 0x3000, size "
-				 "0x800) end beyond the %zu-byte image",
+				 "vmlinux: segment 1 file bytes (offset 0x3000, size 0x800) outside "
+				 "the %zu-byte image",
 				 len);
 		else
 			snprintf(msg, sizeof(msg),
-				 "vmlinux: truncated: segment 2 file bytes (offset 0x3800, size "
-				 "0x400) end beyond the %zu-byte image",
+				 "vmlinux: segment 2 file bytes (offset 0x3800, size 0x400) outside "
+				 "the %zu-byte image",
 				 len);
 		struct linux_boot b;
 		char err[256] = "";

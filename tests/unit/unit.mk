@@ -132,7 +132,7 @@ vdev_lapic_x2apic_SRCS := $(VDEV_LAPIC_SRCS)
 # The Linux loader (hv/loader/linux*.c): bzImage header and placement; the zero
 # page, e820, command line, initrd and the vmlinux ELF64 path.
 LINUX_LOADER_SRCS := hv/loader/linux.c hv/loader/linux_bzimage.c hv/loader/linux_layout.c \
-	hv/loader/linux_vmlinux.c hv/loader/linux_zero_page.c hv/loader/loader_msg.c hv/format.c \
+	hv/loader/linux_vmlinux.c hv/loader/linux_zero_page.c hv/loader/elf.c hv/loader/loader_msg.c hv/format.c \
 	tests/fixtures/loader/elf_build.c tests/fixtures/loader/linux_build.c
 UNIT_TESTS += loader_linux loader_linux_boot
 loader_linux_SRCS := $(LINUX_LOADER_SRCS)
