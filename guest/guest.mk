@@ -10,7 +10,7 @@ GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc \
 	-Iguest/lib -Iguest/tests -I.
 # Test guests are one flat segment each: text and data share pages on purpose.
 GUEST_LDFLAGS := -z noexecstack --no-warn-rwx-segments
-GUEST32 := hello32 memfill memscan badaccess triplefault halt exception hypercalls interrupts portsweep cpuidmsr exitbench straddle hcfuzz strio uart platform
+GUEST32 := hello32 memfill memscan badaccess triplefault halt exception hypercalls interrupts portsweep cpuidmsr exitbench straddle hcfuzz strio uart platform reset
 GUEST64 := hello64 ctxfill ctxscan mmio
 GUEST_BINS := $(patsubst %,$(GUEST_DIR)/%.elf,$(GUEST32) $(GUEST64)) $(GUEST_DIR)/realmode.bin \
 	$(GUEST_DIR)/modewalk.bin

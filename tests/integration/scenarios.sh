@@ -626,3 +626,18 @@ scenario_bochs_linux_console_input() {
 	expect '^hv: dom1 linux: typed-42-word$'
 	expect '^hv: dom1 linux ended: poweroff status=0 exits=[1-9][0-9]*$'
 }
+
+# The three reset sources of a PC each end their domain with "reset", named
+# in the log, and the next domain still runs.
+scenario_bochs_reset_sources() {
+	boot --emu bochs --cpus 1 --timeout $BOCHS_TIMEOUT --iso "$TEST_ISO" \
+		--cmdline "$CHECK_ALL domains=/domains/reset-cf9.cfg,/domains/reset-kbc.cfg,/domains/reset-port92.cfg,/domains/hello32.cfg"
+	expect '^hv: dom1 reset-cf9: reset requested \(cf9-hard\)$'
+	expect '^hv: dom1 reset-cf9 ended: reset status=0 exits=[1-9][0-9]*$'
+	expect '^hv: dom2 reset-kbc: reset requested \(kbc-pulse\)$'
+	expect '^hv: dom2 reset-kbc ended: reset status=0 exits=[1-9][0-9]*$'
+	expect '^hv: dom3 reset-port92: reset requested \(port92-fast\)$'
+	expect '^hv: dom3 reset-port92 ended: reset status=0 exits=[1-9][0-9]*$'
+	expect_none '^hv: dom[1-3] reset-.*: FAIL: '
+	expect_domain_passed hello32
+}
