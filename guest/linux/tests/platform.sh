@@ -7,6 +7,13 @@
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1 ($2)"; }
+# PASS: $1 when no kernel message matches the grep patterns that follow.
+absent_from_dmesg() {
+	local what=$1 bad
+	shift
+	bad=$(dmesg | grep "$@" | head -n 1)
+	if [ -z "$bad" ]; then pass "$what"; else fail "$what" "$bad"; fi
+}
 
 cmdline_value() {
 	local arg
@@ -63,24 +70,14 @@ fi
 
 # The kernel's words (linux 6.1): tsc.c "Marking TSC unstable due to ...",
 # clocksource.c "Marking clocksource 'tsc' as unstable because the skew is too large".
-what="TSC not marked unstable"
-bad=$(dmesg | grep -e 'Marking TSC unstable' -e "Marking clocksource 'tsc' as unstable" | head -n 1)
-if [ -z "$bad" ]; then
-	pass "$what"
-else
-	fail "$what" "$bad"
-fi
+absent_from_dmesg "TSC not marked unstable" \
+	-e 'Marking TSC unstable' -e "Marking clocksource 'tsc' as unstable"
 
 # io_apic.c check_timer(): "..MP-BIOS bug: 8254 timer not connected to IO-APIC"
 # when IRQ 0 does not arrive through its IO-APIC pin (it then tries the 8259
 # and virtual wire), and the panic "IO-APIC + timer doesn't work!" when nothing does.
-what="timer IRQ 0 through the IO-APIC"
-bad=$(dmesg | grep -e '8254 timer not connected to IO-APIC' -e "IO-APIC + timer doesn't work" | head -n 1)
-if [ -z "$bad" ]; then
-	pass "$what"
-else
-	fail "$what" "$bad"
-fi
+absent_from_dmesg "timer IRQ 0 through the IO-APIC" \
+	-e '8254 timer not connected to IO-APIC' -e "IO-APIC + timer doesn't work"
 
 # --- CPU identification -------------------------------------------------------------
 what="cpuinfo flags include hypervisor"
