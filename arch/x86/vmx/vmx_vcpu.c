@@ -211,9 +211,13 @@ void arch_vcpu_run(struct vcpu *v)
 			domain_end(d, DOMAIN_END_ENTRY_FAILED, 0);
 			break;
 		}
+		/* Host interrupts stay off from the injection decision to the
+		 * entry: a device timer firing in between would otherwise leave
+		 * its interrupt pending, with no window requested, until some
+		 * later exit. Held off, it makes the entry exit at once instead. */
+		irq_disable();
 		vmx_intr_before_entry(v);
 		vmx_event_before_entry(v);
-		irq_disable();
 		if (!d->first_entry_tsc)
 			d->first_entry_tsc = rdtsc();
 		int status = vmx_enter_guest(&v->arch.regs, v->arch.launched);

@@ -7,12 +7,20 @@
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1 ($2)"; }
-# PASS: $1 when no kernel message matches the grep patterns that follow.
+# PASS: $1 when no kernel message matches the grep patterns that follow. The
+# log is read first and must be there: a dmesg or grep that failed (or
+# crashed) must not pass for "nothing found".
 absent_from_dmesg() {
-	local what=$1 bad
+	local what=$1 log bad rc
 	shift
-	bad=$(dmesg | grep "$@" | head -n 1)
-	if [ -z "$bad" ]; then pass "$what"; else fail "$what" "$bad"; fi
+	log=$(dmesg) && [ -n "$log" ] || { fail "$what" "dmesg failed"; return; }
+	bad=$(echo "$log" | grep "$@")
+	rc=$?
+	case $rc in
+	0) fail "$what" "$(echo "$bad" | head -n 1)" ;;
+	1) pass "$what" ;;
+	*) fail "$what" "grep failed ($rc)" ;;
+	esac
 }
 
 cmdline_value() {
