@@ -101,6 +101,12 @@ bench: $(BUILD)/.setup-test
 	$(MAKE) iso $(TEST_ISO)
 	tools/bench.sh
 
+# Slow boots kept out of `make test` (minutes each): Debian's stock kernel.
+.PHONY: test-slow
+test-slow: $(BUILD)/.setup-test
+	$(MAKE) $(BUILD)/hv.elf linux-guest
+	tools/test-slow.sh
+
 setup:
 	tools/setup.sh
 
@@ -113,6 +119,7 @@ help:
 	@echo "make run      boot it in an emulator (EMU=qemu|bochs|kvm, CPUS=N): a Linux shell"
 	@echo "make linux-guest  build the Linux guest (guest/linux/, cached in ~/.cache/hv-linux)"
 	@echo "make test     unit + integration tests; last line 'N passed, M failed'"
+	@echo "make test-slow  Debian's stock kernel under the hypervisor in Bochs (minutes)"
 	@echo "make bench    boot-time measurements"
 
 -include $(shell find $(BUILD)/k -name '*.d' 2>/dev/null)
