@@ -15,7 +15,7 @@
 # write to the marker port; it logs the difference as "marker 1 at U us since
 # first entry". Ticks = U * tsc_khz / 1000.
 #
-# Natively: GRUB's `linux` and `initrd` (tools/mkiso-native-linux.sh) load the
+# Natively: GRUB's `linux` and `initrd` (tools/mkiso.sh --native-linux) load the
 # same bzImage, at its pref_address, and jump to its 32-bit entry there; that
 # code switches to long mode and jumps to startup_64 at pref_address + 0x200,
 # the instruction the hypervisor's span starts at. Bochs' debugger stops there
@@ -67,7 +67,7 @@ mkdir -p "$work"
 # The hypervisor's image: this one domain. The native image: GRUB's linux.
 MKISO_QUIET=1 tools/mkiso.sh --guest-dir build/guest "$work/hv.iso" "$hv_elf" "$cfg"
 zcat "$initramfs" >"$work/initramfs.cpio"
-tools/mkiso-native-linux.sh --cmdline "$cmdline" "$work/native.iso" "$kernel" "$work/initramfs.cpio"
+MKISO_QUIET=1 tools/mkiso.sh --native-linux --cmdline "$cmdline" "$work/native.iso" "$kernel" "$work/initramfs.cpio"
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR ? v[int((NR+1)/2)] : "")}'; }
 

@@ -5,6 +5,7 @@
 #
 #   tools/mkiso.sh [--cmdline "ARGS"] [--guest-dir DIR] OUT.iso HV.elf [DOMAIN.cfg...]
 #   tools/mkiso.sh --rewrap IN.iso --cmdline "ARGS" OUT.iso
+#   tools/mkiso.sh --native-linux --cmdline "ARGS" OUT.iso KERNEL INITRD
 #
 # A config's kernel/ramdisk paths name files in the image: "/guests/NAME" is
 # taken from --guest-dir (default build/guest). Each config becomes module
@@ -12,19 +13,23 @@
 # "loglevel=info domains=/domains/a.cfg,/domains/b.cfg" (every domain given,
 # in order). --rewrap makes a new image from IN.iso's hypervisor, modules and
 # boot entry with another command line (tools/hvrun --cmdline uses it).
+# --native-linux boots a Linux kernel without the hypervisor, through GRUB's
+# `linux` and `initrd` as a distribution does (the native side of
+# tools/bench-linux.sh); they become /boot/linux and /boot/initrd.
 set -euo pipefail
 
-cmdline="" guest_dir=build/guest rewrap=""
+cmdline="" guest_dir=build/guest rewrap="" native_linux=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cmdline) cmdline=$2; shift 2 ;;
 	--guest-dir) guest_dir=$2; shift 2 ;;
 	--rewrap) rewrap=$2; shift 2 ;;
+	--native-linux) native_linux=1; shift ;;
 	*) break ;;
 	esac
 done
 die() { echo "mkiso: $*" >&2; exit 1; }
-case $cmdline in *[\"\$\\]*) die "the command line may not contain quotes, \$ or backslashes" ;; esac
+case $cmdline in *[\"\$\\\;]*) die "the command line may not contain quotes, \$, ; or backslashes (grub.cfg would read them)" ;; esac
 for tool in grub-mkrescue xorriso mformat; do
 	command -v "$tool" >/dev/null || die "$tool missing: run tools/setup.sh"
 done
@@ -40,7 +45,14 @@ cfg_value() {
 }
 
 modules=()
-if [ -n "$rewrap" ]; then
+if [ $native_linux -eq 1 ]; then
+	[ $# -eq 3 ] || die "usage: --native-linux --cmdline ARGS OUT.iso KERNEL INITRD"
+	out=$1
+	[ -f "$2" ] || die "no kernel $2"
+	[ -f "$3" ] || die "no initrd $3"
+	cp "$2" "$stage/boot/linux"
+	cp "$3" "$stage/boot/initrd"
+elif [ -n "$rewrap" ]; then
 	[ $# -eq 1 ] && [ -n "$cmdline" ] || die "usage: --rewrap IN.iso --cmdline ARGS OUT.iso"
 	out=$1
 	xorriso -osirrox on -indev "$rewrap" -extract /boot/hv.elf "$stage/boot/hv.elf" \
@@ -82,9 +94,15 @@ fi
 {
 	echo "set timeout=0"
 	echo "set default=0"
-	echo 'menuentry "hv" {'
-	echo "	multiboot2 /boot/hv.elf $cmdline"
-	for m in "${modules[@]}"; do echo "	module2 $m $m"; done
+	if [ $native_linux -eq 1 ]; then
+		echo 'menuentry "linux" {'
+		echo "	linux /boot/linux $cmdline"
+		echo "	initrd /boot/initrd"
+	else
+		echo 'menuentry "hv" {'
+		echo "	multiboot2 /boot/hv.elf $cmdline"
+		for m in "${modules[@]}"; do echo "	module2 $m $m"; done
+	fi
 	echo "	boot"
 	echo "}"
 } >"$stage/boot/grub/grub.cfg"
