@@ -139,6 +139,9 @@ void hv_main(uint32_t magic, uint32_t mbi_pa)
 	pic_remap_and_mask(VECTOR_PIC_BASE);
 	lapic_init_cpu(true);
 	fpu_init_cpu();
+	if (!fpu_xsave_compacted_ok())
+		log_info("fpu: CPUID 0xD.1 EBX is not the compacted size of XCR0 %#lx: XSAVEC/XSAVES hidden from guests",
+			 fpu_host_xcr0());
 	time_init();
 
 	smp_boot(&acpi);

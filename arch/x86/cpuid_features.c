@@ -172,11 +172,11 @@ const struct cpuid_feature cpuid_features[] = {
 
 	/* Leaf 0DH sub-leaf 1 ("Processor Extended State Enumeration Sub-leaf"). */
 	H(0xd, 1, EAX, 0, XSAVE, "XSAVEOPT"),
-	H(0xd, 1, EAX, 1, XSAVE, "XSAVEC"),
+	H(0xd, 1, EAX, 1, XSAVEC, "XSAVEC"),
 	H(0xd, 1, EAX, 2, XSAVE, "XGETBV_ECX1"),
 	H(0xd, 1, EAX, 3, XSAVES, "XSAVES"), /* #UD without the control */
 	NEVER(0xd, 1, EAX, 4, "XFD"),        /* IA32_XFD not handled */
-	F(0xd, 1, EBX, 0xffffffff, XSAVE, CODE, "compacted area size (XSAVEC, XSAVES)"),
+	F(0xd, 1, EBX, 0xffffffff, XSAVEC, CODE, "compacted area size (XSAVEC, XSAVES)"),
 
 	/* Leaf 80000001H ("Extended Function CPUID Information"). */
 	H(0x80000001, 0, ECX, 0, NONE, "LAHF/SAHF"),

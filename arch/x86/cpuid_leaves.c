@@ -83,6 +83,15 @@ static uint32_t xsave_size(const struct cpuid_env *e, uint64_t xcr0, bool compac
 	return (uint32_t)MIN(size, (uint64_t)UINT32_MAX);
 }
 
+bool cpuid_xsave_compacted_consistent(cpuid_host_fn host, void *ctx, uint64_t xcr0)
+{
+	const struct cpuid_env e = {.host = host, .ctx = ctx};
+	uint32_t r[4];
+
+	host(0xd, 1, r, ctx);
+	return r[1] == xsave_size(&e, xcr0, true);
+}
+
 /* Leaf 0DH ("Processor Extended State Enumeration Main Leaf" and
  * sub-leaves): the components the guest may enable, the sizes for its
  * current XCR0 and for all of them, and the host's layout of each offered

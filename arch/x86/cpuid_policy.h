@@ -18,6 +18,11 @@ struct cpuid_platform {
 	/* MSRs the hypervisor handles for the guest. */
 	bool msr_pat, msr_efer_nx, msr_tsc_deadline, msr_mtrr, msr_mca, msr_pmu, msr_spec_ctrl;
 	bool x2apic;             /* the virtual LAPIC has x2APIC mode */
+	/* The CPU's own CPUID 0xD.1 EBX agrees with the compacted size its
+	 * sub-leaves give (fpu_xsave_compacted_ok): XSAVEC and XSAVES are
+	 * offered only then. Bochs 2.7 reports the standard size there and its
+	 * XSAVEC does not lay state out as a guest sized it (PLATFORM notes). */
+	bool xsave_compacted;
 	unsigned vcpus;          /* vCPUs in the domain, APIC IDs 0..vcpus-1 */
 	uint64_t tsc_khz;        /* the TSC rate the guest sees; 0: unknown */
 	uint64_t xcr0_supported; /* the XCR0 bits XSETBV may enable */
@@ -35,6 +40,12 @@ struct cpuid_vcpu_state {
  * *ratio = TSC / crystal; 0 when the leaf is not enumerated. The virtual
  * LAPIC timer counts at exactly this rate. */
 uint64_t cpuid_crystal_hz(uint64_t tsc_khz, uint32_t *ratio);
+
+/* Whether the host's CPUID 0xD.1 EBX, read while XCR0 = xcr0 and IA32_XSS
+ * = 0, is the compacted size its sub-leaves give for xcr0 (SDM Vol. 1,
+ * "Compacted Form of XSAVE Area"): the value for cpuid_platform's
+ * xsave_compacted. */
+bool cpuid_xsave_compacted_consistent(cpuid_host_fn host, void *ctx, uint64_t xcr0);
 
 /* The guest's answer to CPUID with EAX = leaf, ECX = sub. */
 void cpuid_policy_eval(cpuid_host_fn host, void *ctx, const struct cpuid_platform *p,

@@ -14,7 +14,8 @@ enum cpuid_req {
 	CPUID_REQ_NEVER,
 	CPUID_REQ_RDTSCP,
 	CPUID_REQ_INVPCID,
-	CPUID_REQ_XSAVES, /* the control, and XSAVE exposed */
+	CPUID_REQ_XSAVES, /* the control, XSAVE exposed and a trustworthy compacted format */
+	CPUID_REQ_XSAVEC, /* XSAVE exposed and a trustworthy compacted format */
 	CPUID_REQ_MSR_PAT,
 	CPUID_REQ_MSR_EFER_NX,
 	CPUID_REQ_MSR_TSC_DEADLINE,

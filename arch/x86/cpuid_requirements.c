@@ -65,7 +65,9 @@ bool cpuid_req_met(const struct cpuid_env *e, enum cpuid_req r)
 	case CPUID_REQ_INVPCID:
 		return p->invpcid;
 	case CPUID_REQ_XSAVES:
-		return p->xsaves && (e->xcr0 & CPUID_XCR0_X87);
+		return p->xsaves && p->xsave_compacted && (e->xcr0 & CPUID_XCR0_X87);
+	case CPUID_REQ_XSAVEC:
+		return p->xsave_compacted && (e->xcr0 & CPUID_XCR0_X87);
 	case CPUID_REQ_MSR_PAT:
 		return p->msr_pat;
 	case CPUID_REQ_MSR_EFER_NX:
@@ -112,6 +114,7 @@ const char *cpuid_req_name(enum cpuid_req r)
 		[CPUID_REQ_RDTSCP] = "the enable-RDTSCP control",
 		[CPUID_REQ_INVPCID] = "the enable-INVPCID control",
 		[CPUID_REQ_XSAVES] = "the enable-XSAVES control",
+		[CPUID_REQ_XSAVEC] = "a compacted XSAVE format the CPU sizes consistently",
 		[CPUID_REQ_MSR_PAT] = "IA32_PAT",
 		[CPUID_REQ_MSR_EFER_NX] = "EFER.NXE",
 		[CPUID_REQ_MSR_TSC_DEADLINE] = "IA32_TSC_DEADLINE",

@@ -2,6 +2,7 @@
  * XSAVE Feature Set"). */
 #include "arch/x86/fpu.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpuid_policy.h"
 #include "hv/string.h"
 
 #define CPUID1_EDX_FXSR (1u << 24)
@@ -18,9 +19,18 @@
  * get neither yet. */
 #define XCR0_USER_MASK 0x00000000000002e7ull
 
-static bool have_xsave;
+static bool have_xsave, compacted_ok;
 static uint64_t host_xcr0;
 static size_t area_size = FXSAVE_AREA_SIZE;
+
+static void host_cpuid_leaf(uint32_t leaf, uint32_t sub, uint32_t out[4], void *ctx)
+{
+	struct cpuid_regs r = cpuid_count(leaf, sub);
+	out[0] = r.eax;
+	out[1] = r.ebx;
+	out[2] = r.ecx;
+	out[3] = r.edx;
+}
 
 static void xsetbv(uint32_t index, uint64_t value)
 {
@@ -45,6 +55,14 @@ void fpu_init_cpu(void)
 	xsetbv(0, host_xcr0);
 	/* With every component of XCR0 enabled, EBX is the size they need. */
 	area_size = cpuid_count(0xd, 0).ebx;
+	/* The hypervisor never sets IA32_XSS, so the compacted size the CPU
+	 * reports now covers host_xcr0 alone. */
+	compacted_ok = cpuid_xsave_compacted_consistent(host_cpuid_leaf, NULL, host_xcr0);
+}
+
+bool fpu_xsave_compacted_ok(void)
+{
+	return compacted_ok;
 }
 
 size_t fpu_area_size(void)

@@ -16,6 +16,10 @@ void fpu_init_cpu(void);
 size_t fpu_area_size(void);
 /* XCR0 with every component the host enabled. */
 uint64_t fpu_host_xcr0(void);
+/* Whether the CPU's compacted XSAVE size (CPUID 0xD.1 EBX) agrees with its
+ * components' sizes and alignments, as the SDM says it must; false on Bochs
+ * 2.7, whose XSAVEC then cannot be offered to guests. */
+bool fpu_xsave_compacted_ok(void);
 
 /* An area in the architectural initial state (FCW 0x37F, MXCSR 0x1F80,
  * XSTATE_BV 0: every component at its init value). */

@@ -36,7 +36,7 @@ static struct cpuid_platform full_platform(void)
 		.rdtscp = true, .invpcid = true, .xsaves = true,
 		.msr_pat = true, .msr_efer_nx = true, .msr_tsc_deadline = true, .msr_mtrr = true,
 		.msr_mca = true, .msr_pmu = true, .msr_spec_ctrl = true, .x2apic = true,
-		.vcpus = 4, .tsc_khz = 2599991, .xcr0_supported = XCR0_ALL,
+		.xsave_compacted = true, .vcpus = 4, .tsc_khz = 2599991, .xcr0_supported = XCR0_ALL,
 	};
 }
 
@@ -384,6 +384,39 @@ static void leaf_d_sizes(void **state)
 	assert_int_equal(out[EAX], 0x7);
 }
 
+/* CPUID 0xD as a CPU with AVX and AVX-512 reports it; ebx1 is sub-leaf 1's
+ * EBX (the compacted size). */
+static uint32_t fake_ebx1;
+static void fake_xsave_host(uint32_t leaf, uint32_t sub, uint32_t out[4], void *ctx)
+{
+	static const uint32_t sizes[8] = {0, 0, 256, 0, 0, 64, 512, 1024};
+	static const uint32_t offsets[8] = {0, 0, 576, 0, 0, 1088, 1152, 1664};
+	out[0] = out[1] = out[2] = out[3] = 0;
+	if (leaf != 0xd)
+		return;
+	if (sub == 1) {
+		out[0] = 0xf;
+		out[1] = fake_ebx1;
+	} else if (sub < 8) {
+		out[0] = sizes[sub];
+		out[1] = offsets[sub];
+	}
+}
+
+static void compacted_size_consistency(void **state)
+{
+	/* 576 + AVX 256 + opmask 64 + ZMM_Hi256 512 + Hi16_ZMM 1024. */
+	fake_ebx1 = 2432;
+	assert_true(cpuid_xsave_compacted_consistent(fake_xsave_host, NULL, 0xe7));
+	/* Bochs 2.7 reports the standard-format size (2688) there. */
+	fake_ebx1 = 2688;
+	assert_false(cpuid_xsave_compacted_consistent(fake_xsave_host, NULL, 0xe7));
+	/* The size follows the XCR0 it was read under: x87, SSE, AVX only. */
+	fake_ebx1 = 832;
+	assert_true(cpuid_xsave_compacted_consistent(fake_xsave_host, NULL, 0x7));
+	assert_false(cpuid_xsave_compacted_consistent(fake_xsave_host, NULL, 0xe7));
+}
+
 static void leaf_d_subleaves(void **state)
 {
 	struct cpuid_platform p = full_platform();
@@ -404,6 +437,14 @@ static void leaf_d_subleaves(void **state)
 	eval(kvm, &p, &v, 0xd, 1, out);
 	assert_int_equal(out[EAX], 0x7);
 	assert_int_equal(out[EBX], 2432);
+	/* A CPU whose compacted size disagrees with its components (Bochs):
+	 * neither XSAVEC nor XSAVES, no compacted size. */
+	p.xsaves = true;
+	p.xsave_compacted = false;
+	eval(kvm, &p, &v, 0xd, 1, out);
+	assert_int_equal(out[EAX], 0x5); /* XSAVEOPT, XGETBV1 */
+	assert_int_equal(out[EBX], 0);
+	p.xsave_compacted = true;
 	for (uint32_t sub = 2; sub < 70; sub++) {
 		eval(kvm, &p, &v, 0xd, sub, out);
 		host(kvm, 0xd, sub, h);
@@ -552,16 +593,21 @@ struct requirement {
 	int reg;
 	uint32_t mask;
 	size_t flag; /* offsetof the cpuid_platform bool; SIZE_MAX: never */
+	size_t also; /* a second bool it needs; SIZE_MAX: none */
 };
 
 #define FLAG(field) offsetof(struct cpuid_platform, field)
 #define NEVER SIZE_MAX
-#define REQ(leaf, sub, reg, mask, field) { leaf, sub, reg, mask, FLAG(field) }
+#define REQ(leaf, sub, reg, mask, field) { leaf, sub, reg, mask, FLAG(field), SIZE_MAX }
 static const struct requirement requirements[] = {
 	REQ(0x80000001, 0, EDX, BIT(27), rdtscp), /* RDTSCP */
 	REQ(0x7, 0, ECX, BIT(22), rdtscp),       /* RDPID */
 	REQ(0x7, 0, EBX, BIT(10), invpcid),      /* INVPCID */
-	REQ(0xd, 1, EAX, BIT(3), xsaves),        /* XSAVES */
+	/* XSAVES needs the control and a consistent compacted format; XSAVEC
+	 * and the compacted size the format alone. */
+	{ 0xd, 1, EAX, BIT(3), FLAG(xsaves), FLAG(xsave_compacted) },
+	REQ(0xd, 1, EAX, BIT(1), xsave_compacted), /* XSAVEC */
+	REQ(0xd, 1, EBX, 0xffffffff, xsave_compacted),
 	REQ(0x1, 0, EDX, BIT(16), msr_pat),      /* PAT */
 	REQ(0x80000001, 0, EDX, BIT(20), msr_efer_nx), /* NX */
 	REQ(0x1, 0, ECX, BIT(24), msr_tsc_deadline), /* TSC-deadline */
@@ -574,15 +620,15 @@ static const struct requirement requirements[] = {
 	/* IBRS_IBPB, STIBP, IA32_ARCH_CAPABILITIES, SSBD */
 	REQ(0x7, 0, EDX, BIT(26) | BIT(27) | BIT(29) | BIT(31), msr_spec_ctrl),
 	REQ(0x1, 0, ECX, BIT(21), x2apic),       /* x2APIC */
-	{ 0x1, 0, ECX, BIT(5) | BIT(15) | BIT(3), NEVER }, /* VMX, PDCM, MONITOR */
+	{ 0x1, 0, ECX, BIT(5) | BIT(15) | BIT(3), NEVER, SIZE_MAX }, /* VMX, PDCM, MONITOR */
 	/* SGX, HLE, RTM, MPX, PT */
-	{ 0x7, 0, EBX, BIT(2) | BIT(4) | BIT(11) | BIT(14) | BIT(25), NEVER },
+	{ 0x7, 0, EBX, BIT(2) | BIT(4) | BIT(11) | BIT(14) | BIT(25), NEVER, SIZE_MAX },
 };
 
 static const size_t flag_fields[] = {
 	FLAG(rdtscp), FLAG(invpcid), FLAG(xsaves), FLAG(msr_pat), FLAG(msr_efer_nx),
 	FLAG(msr_tsc_deadline), FLAG(msr_mtrr), FLAG(msr_mca), FLAG(msr_pmu),
-	FLAG(msr_spec_ctrl), FLAG(x2apic),
+	FLAG(msr_spec_ctrl), FLAG(x2apic), FLAG(xsave_compacted),
 };
 #define FLAG_COUNT (sizeof(flag_fields) / sizeof(flag_fields[0]))
 
@@ -610,7 +656,8 @@ static void check_all_platforms(cpuid_host_fn hostfn, void *ctx, uint64_t xcr0, 
 			fail_msg("combo %#x: %s", combo, err);
 		for (size_t i = 0; i < sizeof(requirements) / sizeof(requirements[0]); i++) {
 			const struct requirement *r = &requirements[i];
-			bool met = r->flag != NEVER && flag(&p, r->flag);
+			bool met = r->flag != NEVER && flag(&p, r->flag) &&
+				   (r->also == SIZE_MAX || flag(&p, r->also));
 			cpuid_policy_eval(hostfn, ctx, &p, &v, r->leaf, r->sub, out);
 			if (!met)
 				assert_int_equal(out[r->reg] & r->mask, 0);
@@ -658,6 +705,7 @@ int main(void)
 		cmocka_unit_test(topology_leaves),
 		cmocka_unit_test(leaf_d_sizes),
 		cmocka_unit_test(leaf_d_subleaves),
+		cmocka_unit_test(compacted_size_consistency),
 		cmocka_unit_test(leaf15_exact),
 		cmocka_unit_test(leaf16_frequency),
 		cmocka_unit_test(hypervisor_leaves),

@@ -32,6 +32,7 @@ static struct cpuid_platform platform_for(void)
 		.msr_efer_nx = cpuid(0x80000001).edx & CPUID80000001_EDX_NX,
 		.msr_tsc_deadline = true,
 		.x2apic = true,
+		.xsave_compacted = fpu_xsave_compacted_ok(),
 		.vcpus = 1,
 		.tsc_khz = tsc_khz,
 		.xcr0_supported = fpu_host_xcr0(),
