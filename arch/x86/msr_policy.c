@@ -108,7 +108,7 @@ static bool is_x2apic(uint32_t msr)
 
 void msr_vcpu_state_init(const struct msr_platform *p, struct msr_vcpu_state *s)
 {
-	/* The MTRRs (SDM 3A 12.11.5), SPEC_CTRL and the TSC deadline start at 0. */
+	/* The MTRRs (SDM 3A 12.11.5) and SPEC_CTRL start at 0. */
 	memset(s, 0, sizeof(*s));
 	s->guest_cr0 = POWER_ON_CR0;
 	s->apic_base = msr_apic_base_power_on(p);
@@ -151,10 +151,7 @@ enum msr_result msr_policy_read(const struct msr_platform *p, struct msr_vcpu_st
 		*value = s->misc_enable;
 		return MSR_OK;
 	case MSR_IA32_TSC_DEADLINE:
-		if (!p->tsc_deadline)
-			return MSR_GP;
-		*value = s->tsc_deadline;
-		return MSR_OK;
+		return p->tsc_deadline ? backed(where, MSR_BACK_TSC_DEADLINE) : MSR_GP;
 	}
 	/* IA32_PRED_CMD is write-only; model-specific MSRs such as
 	 * MSR_PLATFORM_INFO are never offered, nor is anything else. */
@@ -199,10 +196,7 @@ enum msr_result msr_policy_write(const struct msr_platform *p, struct msr_vcpu_s
 		s->misc_enable = value;
 		return MSR_OK;
 	case MSR_IA32_TSC_DEADLINE:
-		if (!p->tsc_deadline)
-			return MSR_GP;
-		s->tsc_deadline = value;
-		return MSR_OK;
+		return p->tsc_deadline ? backed(where, MSR_BACK_TSC_DEADLINE) : MSR_GP;
 	}
 	/* Read-only (PLATFORM_ID, FEATURE_CONTROL locked) or not offered. */
 	return MSR_GP;

@@ -83,7 +83,6 @@ struct msr_vcpu_state {
 	uint64_t apic_base;
 	uint64_t misc_enable;
 	uint64_t spec_ctrl;    /* loaded into the CPU while the vCPU runs, by the caller */
-	uint64_t tsc_deadline; /* armed by the virtual LAPIC timer, by the caller */
 	uint64_t mtrr_def_type;
 	uint64_t mtrr_fixed[MSR_MTRR_FIXED_COUNT]; /* 0x250, 0x258, 0x259, 0x268-0x26f */
 	uint64_t mtrr_physbase[MSR_MTRR_VAR_MAX], mtrr_physmask[MSR_MTRR_VAR_MAX];
@@ -116,6 +115,7 @@ enum msr_backing {
 	MSR_BACK_KERNEL_GS_BASE,
 	MSR_BACK_TSC_AUX,
 	MSR_BACK_LAPIC,          /* the virtual LAPIC's x2APIC register msr (SDM 3A 11.12.1.2) */
+	MSR_BACK_TSC_DEADLINE,   /* the virtual LAPIC's IA32_TSC_DEADLINE (SDM 3A 11.5.4.1) */
 	MSR_BACK_PRED_CMD,       /* a command: the caller writes value to the CPU's IA32_PRED_CMD */
 };
 

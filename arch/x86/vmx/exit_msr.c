@@ -71,9 +71,11 @@ static int64_t guest_tsc_bias(const struct vcpu *v)
 	return (int64_t)(vmcs_read(VMCS_TSC_OFFSET) + v->dom->start_tsc);
 }
 
-/* The MSRs whose state lives in the vCPU's local APIC model. The policy has
- * decided the access is allowed; false means the model refused it (#GP).
- * The model's timers fire in host interrupt handlers: host interrupts off. */
+/* The accesses the policy sends to the vCPU's local APIC model (its
+ * x2APIC registers and IA32_TSC_DEADLINE), and IA32_APIC_BASE once the
+ * policy has accepted and recorded a write. False means the model refused
+ * it (#GP). The model's timers fire in host interrupt handlers: host
+ * interrupts off. */
 static bool lapic_msr(struct vcpu *v, uint32_t msr, uint32_t where, bool write, uint64_t *value)
 {
 	struct lapic *l = &v->lapic;
@@ -82,15 +84,13 @@ static bool lapic_msr(struct vcpu *v, uint32_t msr, uint32_t where, bool write, 
 
 	if (where == MSR_BACK_LAPIC) {
 		ok = (write ? lapic_msr_write(l, msr, *value) : lapic_msr_read(l, msr, value)) == LAPIC_MSR_OK;
-	} else if (msr == MSR_IA32_APIC_BASE && write) {
+	} else if (where == MSR_BACK_TSC_DEADLINE && write) {
+		lapic_write_tsc_deadline(l, *value ? *value - (uint64_t)guest_tsc_bias(v) : 0);
+	} else if (where == MSR_BACK_TSC_DEADLINE) {
+		uint64_t model = lapic_read_tsc_deadline(l);
+		*value = model ? model + (uint64_t)guest_tsc_bias(v) : 0;
+	} else {
 		lapic_set_apic_base(l, v->arch.msr.apic_base);
-	} else if (msr == MSR_IA32_TSC_DEADLINE) {
-		if (write) {
-			lapic_write_tsc_deadline(l, *value ? *value - (uint64_t)guest_tsc_bias(v) : 0);
-		} else {
-			uint64_t model = lapic_read_tsc_deadline(l);
-			*value = model ? model + (uint64_t)guest_tsc_bias(v) : 0;
-		}
 	}
 	irq_restore(flags);
 	return ok;
@@ -110,8 +110,8 @@ static void msr_exit(struct vcpu *v, bool write)
 	} else {
 		res = msr_policy_read(&v->arch.msr_platform, &v->arch.msr, msr, &value, &where);
 	}
-	bool lapic = where == MSR_BACK_LAPIC || msr == MSR_IA32_TSC_DEADLINE ||
-		     (msr == MSR_IA32_APIC_BASE && write);
+	bool lapic = where == MSR_BACK_LAPIC || where == MSR_BACK_TSC_DEADLINE ||
+		     (res == MSR_OK && write && msr == MSR_IA32_APIC_BASE);
 	if (res == MSR_GP || (lapic && !lapic_msr(v, msr, where, write, &value)) ||
 	    (res == MSR_VMCS && !lapic && !backed_access(where, write, &value))) {
 		vmx_inject_gp0(v);
