@@ -9,6 +9,8 @@
 /* The host's CPUID for (leaf, sub-leaf): the instruction itself in the
  * hypervisor, a recorded dump in the tests. out is EAX, EBX, ECX, EDX. */
 typedef void (*cpuid_host_fn)(uint32_t leaf, uint32_t sub, uint32_t out[4], void *ctx);
+/* That function on the running CPU (cpuid_host.c; ctx unused). */
+void cpuid_host(uint32_t leaf, uint32_t sub, uint32_t out[4], void *ctx);
 
 /* What the hypervisor provides a domain; fixed for the domain's life. */
 struct cpuid_platform {

@@ -23,15 +23,6 @@ static bool have_xsave, compacted_ok;
 static uint64_t host_xcr0;
 static size_t area_size = FXSAVE_AREA_SIZE;
 
-static void host_cpuid_leaf(uint32_t leaf, uint32_t sub, uint32_t out[4], void *ctx)
-{
-	struct cpuid_regs r = cpuid_count(leaf, sub);
-	out[0] = r.eax;
-	out[1] = r.ebx;
-	out[2] = r.ecx;
-	out[3] = r.edx;
-}
-
 static void xsetbv(uint32_t index, uint64_t value)
 {
 	__asm__ volatile("xsetbv" : : "c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
@@ -57,7 +48,7 @@ void fpu_init_cpu(void)
 	area_size = cpuid_count(0xd, 0).ebx;
 	/* The hypervisor never sets IA32_XSS, so the compacted size the CPU
 	 * reports now covers host_xcr0 alone. */
-	compacted_ok = cpuid_xsave_compacted_consistent(host_cpuid_leaf, NULL, host_xcr0);
+	compacted_ok = cpuid_xsave_compacted_consistent(cpuid_host, NULL, host_xcr0);
 }
 
 bool fpu_xsave_compacted_ok(void)

@@ -12,14 +12,6 @@
 #define CR4_OSXSAVE_BIT (1u << 18)
 #define CR4_PKE_BIT (1u << 22)
 
-static void host_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4], void *ctx)
-{
-	struct cpuid_regs r = cpuid_count(leaf, sub);
-	out[0] = r.eax;
-	out[1] = r.ebx;
-	out[2] = r.ecx;
-	out[3] = r.edx;
-}
 
 /* What the guest gets today: PAT and EFER.NXE through the VMCS, the virtual
  * LAPIC with x2APIC mode and the TSC-deadline timer, nothing whose control
@@ -53,7 +45,7 @@ void vmx_exit_cpuid(struct vcpu *v)
 	};
 	uint32_t out[4];
 
-	cpuid_policy_eval(host_cpuid, NULL, &p, &s, (uint32_t)r[GUEST_REG_RAX], (uint32_t)r[GUEST_REG_RCX], out);
+	cpuid_policy_eval(cpuid_host, NULL, &p, &s, (uint32_t)r[GUEST_REG_RAX], (uint32_t)r[GUEST_REG_RCX], out);
 	r[GUEST_REG_RAX] = out[0];
 	r[GUEST_REG_RBX] = out[1];
 	r[GUEST_REG_RCX] = out[2];
