@@ -43,7 +43,6 @@ void vmx_intr_before_entry(struct vcpu *v)
 	bool nmi_window = vmx_active_caps()->proc.may_be_one & VMX_PROC_NMI_WINDOW_EXITING;
 	bool want_irq_window = false, want_nmi_window = false;
 
-	uint64_t flags = irq_save(); /* devices raise from host interrupts */
 	if (v->pending.nmi) {
 		if (!e->pending && nmi_open()) {
 			*e = (struct vmx_event){true, VMX_INTR_TYPE_NMI, X86_VECTOR_NMI, false, 0, 0};
@@ -66,7 +65,6 @@ void vmx_intr_before_entry(struct vcpu *v)
 			want_irq_window = true;
 		}
 	}
-	irq_restore(flags);
 	set_window(VMX_PROC_INTR_WINDOW_EXITING, want_irq_window);
 	if (nmi_window)
 		set_window(VMX_PROC_NMI_WINDOW_EXITING, want_nmi_window);

@@ -8,7 +8,9 @@
 
 struct vcpu;
 
-/* Before each entry, before vmx_event_before_entry. */
+/* Before each entry, before vmx_event_before_entry. Both are called with host
+ * interrupts off: devices raise interrupts from host timer handlers, and the
+ * decision must hold until the entry. */
 void vmx_intr_before_entry(struct vcpu *v);
 /* Whether a pending event would be taken now (HLT need not block). */
 bool vmx_intr_deliverable(const struct vcpu *v);
