@@ -71,8 +71,7 @@ void vmx_exit_ept_violation(struct vcpu *v)
 	/* A data access to a device's region is emulated, and so is a write to
 	 * the read-only BIOS area (dropped there); fetching code from MMIO is
 	 * not supported and ends the domain like any bad access. */
-	bool device = mmio_bus_find(&v->dom->mmio, gpa, 1).region ||
-		      mmio_bus_find(&v->local_mmio, gpa, 1).region;
+	bool device = vmx_mmio_bus_for(v, gpa, 1);
 	if (!(q & 4) && (device || ((q & 2) && vpc_gpa_is_rom(gpa)))) {
 		if (!vmx_emulate_mmio(v, gpa))
 			domain_end(v->dom, DOMAIN_END_BAD_ACCESS, 0);

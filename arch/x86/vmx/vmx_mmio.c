@@ -35,14 +35,24 @@ static void page_fault(struct x86emu_fault *f, const struct pw_fault *pf)
 	*f = (struct x86emu_fault){X86_EXC_PF, true, pf->error_code, pf->cr2};
 }
 
-/* A device register: the vCPU's own LAPIC page first, then the domain's
- * devices. Device timers fire in host interrupt handlers and change the same
- * state, so the access runs with host interrupts off. */
+struct mmio_bus *vmx_mmio_bus_for(struct vcpu *v, uint64_t gpa, unsigned len)
+{
+	if (mmio_bus_find(&v->local_mmio, gpa, len).region)
+		return &v->local_mmio;
+	if (mmio_bus_find(&v->dom->mmio, gpa, len).region)
+		return &v->dom->mmio;
+	return NULL;
+}
+
+/* A device register. Device timers fire in host interrupt handlers and
+ * change the same state, so the access runs with host interrupts off. A
+ * register no bus holds goes to the domain's bus, which reports why. */
 static enum mmio_result device_access(struct vcpu *v, uint64_t gpa, unsigned n, bool write,
 				      uint64_t *value)
 {
-	struct mmio_bus *bus = mmio_bus_find(&v->local_mmio, gpa, n).region ? &v->local_mmio
-									     : &v->dom->mmio;
+	struct mmio_bus *bus = vmx_mmio_bus_for(v, gpa, n);
+	if (!bus)
+		bus = &v->dom->mmio;
 	uint64_t flags = irq_save();
 	enum mmio_result res = mmio_bus_access(bus, gpa, n, write, value);
 	irq_restore(flags);
