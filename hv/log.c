@@ -33,7 +33,8 @@ static void put(char c, void *ctx)
 	console_putc_locked(c);
 }
 
-static void emit_line(const char *fmt, va_list ap)
+/* "hv: " and the text, without the newline; an open line is ended first. */
+static void emit_open(const char *fmt, va_list ap)
 {
 	if (line_open) {
 		console_putc_locked('\n');
@@ -42,16 +43,12 @@ static void emit_line(const char *fmt, va_list ap)
 	for (const char *p = "hv: "; *p; p++)
 		console_putc_locked(*p);
 	fmt_vformat(put, NULL, fmt, ap);
-	console_putc_locked('\n');
 }
 
-static void emit_open(const char *fmt, va_list ap)
+static void emit_line(const char *fmt, va_list ap)
 {
-	if (line_open)
-		console_putc_locked('\n');
-	for (const char *p = "hv: "; *p; p++)
-		console_putc_locked(*p);
-	fmt_vformat(put, NULL, fmt, ap);
+	emit_open(fmt, ap);
+	console_putc_locked('\n');
 }
 
 void log_vprintf(enum log_level level, const char *fmt, va_list ap)
