@@ -37,9 +37,9 @@ void vpc_isa_irq(struct domain *d, unsigned irq, bool level)
 	if (irq >= PIC_IRQS || irq == PIC_CASCADE_IR)
 		return;
 	if (level)
-		pc->isa_irq_asserted |= 1ull << irq;
+		pc->isa_irq_asserted |= (uint16_t)(1u << irq);
 	else
-		pc->isa_irq_asserted &= ~(1ull << irq);
+		pc->isa_irq_asserted &= (uint16_t)~(1u << irq);
 	pic_set_irq(&pc->pic, irq, level);
 	ioapic_set_irq(&pc->ioapic, pin, irq == VPC_SCI_IRQ ? !level : level);
 }
@@ -178,7 +178,7 @@ static void rtc_irq_hook(void *ctx, unsigned line, bool level)
 {
 	struct domain *d = ctx;
 
-	if (level && !(d->vpc.isa_irq_asserted & (1ull << line)))
+	if (level && !(d->vpc.isa_irq_asserted & (1u << line)))
 		acpi_pm_rtc_alarm(&d->vpc.pm);
 	vpc_isa_irq(d, line, level);
 }

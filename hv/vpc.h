@@ -45,7 +45,7 @@ struct vpc {
 	struct uart com1;
 	struct vdev_host_timer pit_timer, rtc_timer, pm_timer, com1_timer;
 	struct acpi_tables_layout acpi;
-	uint64_t isa_irq_asserted; /* bit n: ISA IRQ n is asserted, for the log */
+	uint16_t isa_irq_asserted; /* bit n: ISA IRQ n is asserted (the RTC_STS edge) */
 };
 
 /* Build the domain's virtual PC (its RAM exists: the ACPI tables go there)
